@@ -1,0 +1,91 @@
+import { OpenAPIHono } from "@hono/zod-openapi";
+import { Scalar } from "@scalar/hono-api-reference";
+import { bodyLimit } from "hono/body-limit";
+import { HTTPException } from "hono/http-exception";
+import { requestId } from "hono/request-id";
+import type { AppDeps, AppEnv } from "./app-types";
+import { ApiError, problemBody } from "./lib/errors";
+import { createRouter } from "./lib/router";
+import { authenticate } from "./middleware/auth";
+import { scopePolicy } from "./middleware/scope-policy";
+import { registerRoutes } from "./routes";
+
+export const API_VERSION = "0.1.0";
+
+function toApiError(err: unknown): ApiError {
+  if (err instanceof ApiError) return err;
+  if (err instanceof HTTPException) {
+    if (err.status === 413) return new ApiError("payload_too_large", err.message || "request body too large");
+    if (err.status === 400) return new ApiError("bad_request", err.message || "bad request");
+    if (err.status === 401) return new ApiError("unauthorized", err.message || "unauthorized");
+    if (err.status === 404) return new ApiError("not_found", err.message || "not found");
+  }
+  return new ApiError("internal", "internal server error");
+}
+
+/** Builds the HTTP app from injected services; no globals, no I/O at import time. */
+export function createApp(deps: AppDeps) {
+  const app = new OpenAPIHono<AppEnv>({ strict: false });
+
+  app.use("*", requestId());
+  app.use("*", async (c, next) => {
+    c.set("deps", deps);
+    const logger = deps.logger.child({ request_id: c.var.requestId });
+    c.set("logger", logger);
+    const started = performance.now();
+    await next();
+    logger.info(
+      { method: c.req.method, path: c.req.path, status: c.res.status, ms: Math.round(performance.now() - started) },
+      "request",
+    );
+  });
+  app.use(
+    "*",
+    bodyLimit({
+      maxSize: deps.config.bodyLimitBytes,
+      onError: () => {
+        throw new ApiError("payload_too_large", `request body exceeds ${deps.config.bodyLimitBytes} bytes`);
+      },
+    }),
+  );
+  app.use("/v1/*", authenticate, scopePolicy);
+
+  app.onError((err, c) => {
+    const apiErr = toApiError(err);
+    if (apiErr.status >= 500) c.var.logger?.error({ err: String(err), stack: (err as Error).stack }, "request failed");
+    return c.body(JSON.stringify(problemBody(apiErr, { path: c.req.path, requestId: c.var.requestId })), apiErr.status, {
+      "content-type": "application/problem+json",
+    });
+  });
+  app.notFound((c) => {
+    const err = new ApiError("not_found", `no route for ${c.req.method} ${c.req.path}`);
+    return c.body(JSON.stringify(problemBody(err, { path: c.req.path, requestId: c.var.requestId })), 404, {
+      "content-type": "application/problem+json",
+    });
+  });
+
+  const api = createRouter();
+  registerRoutes(api);
+  app.route("/", api);
+
+  app.openAPIRegistry.registerComponent("securitySchemes", "bearerAuth", {
+    type: "http",
+    scheme: "bearer",
+    description: "SELFJUDGE_ADMIN_KEY or a key created with POST /v1/keys",
+  });
+  app.doc31("/openapi.json", {
+    openapi: "3.1.0",
+    info: {
+      title: "selfjudge",
+      version: API_VERSION,
+      description:
+        "Position-debiased pairwise LLM judge that improves itself from your traffic (Self-Taught Evaluator).",
+    },
+    security: [{ bearerAuth: [] }],
+  });
+  app.get("/docs", Scalar({ url: "/openapi.json", pageTitle: "selfjudge API" }));
+
+  return app;
+}
+
+export type App = ReturnType<typeof createApp>;

@@ -1,0 +1,117 @@
+import { z } from "zod";
+
+// The one place that reads environment variables. Everything else receives a Config.
+const bool = z
+  .enum(["true", "false", "1", "0", "yes", "no"])
+  .transform((v) => v === "true" || v === "1" || v === "yes");
+
+const int = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
+const num = (min: number, max: number) => z.coerce.number().min(min).max(max);
+
+const envSchema = z.object({
+  PORT: int(0, 65535).default(8787),
+  HOST: z.string().min(1).default("127.0.0.1"),
+  DATABASE_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\//, "must be a postgres:// or postgresql:// URL")
+    .optional(),
+  DATA_DIR: z.string().min(1).default("./.data/pglite"),
+  OPENAI_BASE_URL: z.url().default("https://api.openai.com/v1"),
+  OPENAI_API_KEY: z.string().default(""),
+  JUDGE_MODEL: z.string().min(1).default("gpt-4o-mini"),
+  GENERATOR_MODEL: z.string().min(1).optional(),
+  SELFJUDGE_ADMIN_KEY: z.string().min(16, "must be at least 16 characters").optional(),
+  LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+  LLM_TIMEOUT_MS: int(100, 600_000).default(60_000),
+  LLM_MAX_RETRIES: int(0, 10).default(3),
+  LLM_CONCURRENCY: int(1, 1024).default(32),
+  BODY_LIMIT_BYTES: int(1024, 100 * 1024 * 1024).default(1024 * 1024),
+  JUDGE_BATCH_CONCURRENCY: int(1, 100).default(8),
+  GATE_MIN_DELTA: num(0, 1).default(0.01),
+  GATE_ALPHA: num(0, 1).default(0.05),
+  GATE_CONSISTENCY_TOLERANCE: num(0, 1).default(0.02),
+  TRAINING_MAX_CONCURRENT_RUNS: int(1, 64).default(1),
+  TRAINING_SCHEDULE_MIN_NEW: int(0, 10_000_000).default(0),
+  TRAINING_SCHEDULE_CRON: z.string().default("*/15 * * * *"),
+  JOBS_ENABLED: bool.default(true),
+});
+
+export type Config = {
+  port: number;
+  host: string;
+  databaseUrl?: string;
+  dataDir: string;
+  llm: {
+    baseURL: string;
+    apiKey: string;
+    timeoutMs: number;
+    maxRetries: number;
+    concurrency: number;
+  };
+  judgeModel: string;
+  generatorModel: string;
+  adminKey?: string;
+  logLevel: z.infer<typeof envSchema>["LOG_LEVEL"];
+  bodyLimitBytes: number;
+  batchConcurrency: number;
+  gate: { minDelta: number; alpha: number; consistencyTolerance: number };
+  training: { maxConcurrentRuns: number; scheduleMinNew: number; scheduleCron: string };
+  jobsEnabled: boolean;
+};
+
+export class ConfigError extends Error {
+  constructor(public readonly issues: string[]) {
+    super(`Invalid configuration:\n${issues.map((i) => `  - ${i}`).join("\n")}`);
+    this.name = "ConfigError";
+  }
+}
+
+/** Parses environment variables into a Config; throws ConfigError naming each bad variable. */
+export function parseConfig(env: Record<string, string | undefined>): Config {
+  // Empty strings mean "unset", which is how most shells and .env files express it.
+  const cleaned = Object.fromEntries(
+    Object.entries(env).filter(([, v]) => v !== undefined && v !== ""),
+  );
+  const parsed = envSchema.safeParse(cleaned);
+  if (!parsed.success) {
+    throw new ConfigError(
+      parsed.error.issues.map((i) => `${String(i.path[0] ?? "?")}: ${i.message}`),
+    );
+  }
+  const e = parsed.data;
+  return {
+    port: e.PORT,
+    host: e.HOST,
+    databaseUrl: e.DATABASE_URL,
+    dataDir: e.DATA_DIR,
+    llm: {
+      baseURL: e.OPENAI_BASE_URL,
+      // The SDK refuses an empty key; local providers (vLLM, Ollama) accept any placeholder.
+      apiKey: e.OPENAI_API_KEY || "not-set",
+      timeoutMs: e.LLM_TIMEOUT_MS,
+      maxRetries: e.LLM_MAX_RETRIES,
+      concurrency: e.LLM_CONCURRENCY,
+    },
+    judgeModel: e.JUDGE_MODEL,
+    generatorModel: e.GENERATOR_MODEL ?? e.JUDGE_MODEL,
+    adminKey: e.SELFJUDGE_ADMIN_KEY,
+    logLevel: e.LOG_LEVEL,
+    bodyLimitBytes: e.BODY_LIMIT_BYTES,
+    batchConcurrency: e.JUDGE_BATCH_CONCURRENCY,
+    gate: {
+      minDelta: e.GATE_MIN_DELTA,
+      alpha: e.GATE_ALPHA,
+      consistencyTolerance: e.GATE_CONSISTENCY_TOLERANCE,
+    },
+    training: {
+      maxConcurrentRuns: e.TRAINING_MAX_CONCURRENT_RUNS,
+      scheduleMinNew: e.TRAINING_SCHEDULE_MIN_NEW,
+      scheduleCron: e.TRAINING_SCHEDULE_CRON,
+    },
+    jobsEnabled: e.JOBS_ENABLED,
+  };
+}
+
+export function isLoopbackHost(host: string): boolean {
+  return host === "localhost" || host === "::1" || /^127\./.test(host);
+}

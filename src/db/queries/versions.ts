@@ -1,0 +1,80 @@
+import { and, desc, eq, sql } from "drizzle-orm";
+import type { Db } from "../client";
+import { versions, type FewShotExample, type VersionParams, type VersionStatus } from "../schema";
+import { isUniqueViolation } from "../errors";
+
+export type VersionRow = typeof versions.$inferSelect;
+
+const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+export async function getActiveVersion(db: Db, evaluatorId: string): Promise<VersionRow | undefined> {
+  const [row] = await db
+    .select()
+    .from(versions)
+    .where(and(eq(versions.evaluatorId, evaluatorId), eq(versions.status, "active")))
+    .limit(1);
+  return row;
+}
+
+/** A version of this evaluator by id or by name (`v3`). */
+export async function findVersion(db: Db, evaluatorId: string, idOrName: string): Promise<VersionRow | undefined> {
+  const byId = UUID_RE.test(idOrName);
+  const [row] = await db
+    .select()
+    .from(versions)
+    .where(and(eq(versions.evaluatorId, evaluatorId), byId ? eq(versions.id, idOrName) : eq(versions.name, idOrName)))
+    .limit(1);
+  return row;
+}
+
+export async function listVersions(db: Db, evaluatorId: string): Promise<VersionRow[]> {
+  return db.select().from(versions).where(eq(versions.evaluatorId, evaluatorId)).orderBy(desc(versions.number));
+}
+
+export type NewVersion = {
+  evaluatorId: string;
+  model: string;
+  baseUrl?: string | null;
+  promptTemplate: string;
+  fewShot?: FewShotExample[];
+  params?: VersionParams;
+  status?: VersionStatus;
+  notes?: string | null;
+  trainingRunId?: string | null;
+  iteration?: number | null;
+  activatedAt?: Date | null;
+};
+
+/**
+ * Inserts the next `v<N>` of an evaluator. The number is computed inside the INSERT and the
+ * unique index rejects a concurrent duplicate, so callers retry on conflict.
+ */
+export async function insertVersion(db: Db, v: NewVersion): Promise<VersionRow> {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      const next = sql<number>`(select coalesce(max(${versions.number}), 0) + 1 from ${versions} where ${versions.evaluatorId} = ${v.evaluatorId})`;
+      const [row] = await db
+        .insert(versions)
+        .values({
+          evaluatorId: v.evaluatorId,
+          number: next,
+          name: sql`'v' || ${next}`,
+          model: v.model,
+          baseUrl: v.baseUrl ?? null,
+          promptTemplate: v.promptTemplate,
+          fewShot: v.fewShot ?? [],
+          params: v.params ?? {},
+          status: v.status ?? "candidate",
+          notes: v.notes ?? null,
+          trainingRunId: v.trainingRunId ?? null,
+          iteration: v.iteration ?? null,
+          activatedAt: v.activatedAt ?? null,
+        })
+        .returning();
+      return row!;
+    } catch (err) {
+      if (attempt < 5 && isUniqueViolation(err)) continue;
+      throw err;
+    }
+  }
+}

@@ -1,0 +1,134 @@
+import { sql } from "drizzle-orm";
+import {
+  boolean,
+  index,
+  integer,
+  jsonb,
+  pgTable,
+  real,
+  text,
+  timestamp,
+  uniqueIndex,
+  uuid,
+} from "drizzle-orm/pg-core";
+
+const createdAt = () => timestamp("created_at", { withTimezone: true, mode: "date" }).notNull().defaultNow();
+
+export const evaluators = pgTable("evaluators", {
+  id: uuid("id").primaryKey().defaultRandom(),
+  name: text("name").notNull().unique(),
+  description: text("description").notNull().default(""),
+  criteria: text("criteria").notNull(),
+  seedModel: text("seed_model").notNull(),
+  createdAt: createdAt(),
+});
+
+export type VersionStatus = "candidate" | "active" | "retired" | "rejected";
+export type VersionParams = { temperature?: number; top_p?: number; samples?: number; swap?: boolean };
+export type FewShotExample = { instruction: string; response_a: string; response_b: string; judgment: string };
+
+/** Versions are immutable apart from status and the evaluation numbers written onto them. */
+export const versions = pgTable(
+  "versions",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    evaluatorId: uuid("evaluator_id").notNull().references(() => evaluators.id),
+    number: integer("number").notNull(),
+    name: text("name").notNull(),
+    model: text("model").notNull(),
+    baseUrl: text("base_url"),
+    promptTemplate: text("prompt_template").notNull(),
+    fewShot: jsonb("few_shot").$type<FewShotExample[]>().notNull().default([]),
+    params: jsonb("params").$type<VersionParams>().notNull().default({}),
+    status: text("status").$type<VersionStatus>().notNull().default("candidate"),
+    notes: text("notes"),
+    trainingRunId: uuid("training_run_id"),
+    iteration: integer("iteration"),
+    metrics: jsonb("metrics").$type<Record<string, unknown>>(),
+    gateDecision: jsonb("gate_decision").$type<Record<string, unknown>>(),
+    createdAt: createdAt(),
+    activatedAt: timestamp("activated_at", { withTimezone: true, mode: "date" }),
+  },
+  (t) => [
+    uniqueIndex("versions_evaluator_number_uq").on(t.evaluatorId, t.number),
+    uniqueIndex("versions_evaluator_name_uq").on(t.evaluatorId, t.name),
+    // The database itself guarantees at most one active version per evaluator.
+    uniqueIndex("versions_one_active_uq").on(t.evaluatorId).where(sql`${t.status} = 'active'`),
+  ],
+);
+
+export type Vote = "A" | "B" | "tie" | "invalid";
+export type VoteCounts = { A: number; B: number; tie: number; invalid: number };
+export type StoredSample = {
+  order: "ab" | "ba";
+  index: number;
+  text: string;
+  vote: Vote;
+  raw_vote: Vote;
+  reason?: string;
+};
+export type Usage = { prompt_tokens: number; completion_tokens: number; llm_requests: number };
+
+export const judgments = pgTable(
+  "judgments",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    evaluatorId: uuid("evaluator_id").notNull().references(() => evaluators.id),
+    versionId: uuid("version_id").notNull().references(() => versions.id),
+    requestHash: text("request_hash").notNull(),
+    instruction: text("instruction").notNull(),
+    responseA: text("response_a").notNull(),
+    responseB: text("response_b").notNull(),
+    reference: text("reference"),
+    samples: integer("samples").notNull(),
+    swap: boolean("swap").notNull(),
+    temperature: real("temperature"),
+    metadata: jsonb("metadata").$type<Record<string, unknown>>(),
+    status: text("status").$type<"ok" | "failed">().notNull(),
+    verdict: text("verdict").$type<"A" | "B" | "tie">(),
+    confidence: real("confidence"),
+    positionConsistent: boolean("position_consistent"),
+    reasoning: text("reasoning"),
+    votes: jsonb("votes").$type<VoteCounts>(),
+    rawOutputs: jsonb("raw_outputs").$type<StoredSample[]>().notNull().default([]),
+    usage: jsonb("usage").$type<Usage>().notNull(),
+    latencyMs: integer("latency_ms").notNull(),
+    error: text("error"),
+    apiKeyId: uuid("api_key_id"),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    index("judgments_evaluator_created_idx").on(t.evaluatorId, t.createdAt),
+    index("judgments_request_hash_idx").on(t.requestHash),
+    index("judgments_version_idx").on(t.versionId),
+  ],
+);
+
+export type KeyScope = "judge" | "admin";
+
+export const apiKeys = pgTable("api_keys", {
+  id: uuid("id").primaryKey().defaultRandom(),
+  name: text("name").notNull(),
+  scope: text("scope").$type<KeyScope>().notNull(),
+  prefix: text("prefix").notNull(),
+  hash: text("hash").notNull().unique(),
+  createdAt: createdAt(),
+  revokedAt: timestamp("revoked_at", { withTimezone: true, mode: "date" }),
+});
+
+export const auditEvents = pgTable(
+  "audit_events",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    evaluatorId: uuid("evaluator_id").references(() => evaluators.id),
+    action: text("action").notNull(),
+    fromVersionId: uuid("from_version_id"),
+    toVersionId: uuid("to_version_id"),
+    // "admin-env" for the bootstrap key, a key id for scoped keys, null when auth is off.
+    actor: text("actor"),
+    reason: text("reason"),
+    details: jsonb("details").$type<Record<string, unknown>>(),
+    createdAt: createdAt(),
+  },
+  (t) => [index("audit_events_evaluator_created_idx").on(t.evaluatorId, t.createdAt)],
+);

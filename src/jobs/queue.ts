@@ -1,0 +1,36 @@
+/**
+ * The background-work seam. Routes enqueue; a runner (pg-boss) executes. Work state itself lives
+ * in our own tables, so a job is only a "go and continue X" signal and handlers are idempotent.
+ */
+export interface JobQueue {
+  /** Declares a queue; call before send/work. Idempotent. */
+  ensureQueue(name: string, opts?: QueueOptions): Promise<void>;
+  send(name: string, data: Record<string, unknown>, opts?: SendOptions): Promise<string | null>;
+  work<T extends Record<string, unknown>>(
+    name: string,
+    handler: (data: T, job: { id: string }) => Promise<void>,
+    opts?: WorkOptions,
+  ): Promise<void>;
+  /** Cron schedule that sends `data` to `name`. */
+  schedule(name: string, cron: string, data?: Record<string, unknown>): Promise<void>;
+  stop(): Promise<void>;
+}
+
+export interface QueueOptions {
+  /** A job whose worker stops heartbeating for this long is handed to another worker. */
+  heartbeatSeconds?: number;
+  retryLimit?: number;
+  retryDelaySeconds?: number;
+  expireInSeconds?: number;
+}
+
+export interface SendOptions {
+  /** At most one queued-or-active job per key. */
+  singletonKey?: string;
+  startAfterSeconds?: number;
+}
+
+export interface WorkOptions {
+  localConcurrency?: number;
+  pollingIntervalSeconds?: number;
+}

@@ -1,0 +1,12 @@
+import type { AppDeps } from "../app-types";
+
+/** A background concern (evaluations, training) registers its queues and handlers here. */
+export type WorkerRegistrar = (deps: AppDeps & { jobs: NonNullable<AppDeps["jobs"]> }) => Promise<void>;
+
+const REGISTRARS: WorkerRegistrar[] = [];
+
+export async function startWorkers(deps: AppDeps): Promise<void> {
+  if (!deps.jobs) return;
+  const withJobs = { ...deps, jobs: deps.jobs };
+  for (const register of REGISTRARS) await register(withJobs);
+}

@@ -1,0 +1,33 @@
+import type { AppDeps } from "../app-types";
+import type { Config } from "../config";
+import { ensureDefaultEvaluator } from "../db/bootstrap";
+import { openDatabase } from "../db/client";
+import { runMigrations } from "../db/migrate";
+import { createPgBossQueue } from "../jobs/pg-boss";
+import { startWorkers } from "../jobs/workers";
+import { systemClock } from "../lib/clock";
+import type { Logger } from "../lib/logger";
+import { createOpenAiLlmClient } from "../llm/openai-client";
+
+/** Production wiring for Node: real database, migrations, seed evaluator, LLM, job runner. */
+export async function createNodeDeps(config: Config, logger: Logger): Promise<{ deps: AppDeps; close(): Promise<void> }> {
+  const database = await openDatabase(config);
+  try {
+    await runMigrations(database);
+    await ensureDefaultEvaluator(database.db, config, systemClock.now());
+  } catch (err) {
+    await database.close();
+    throw err;
+  }
+  const llm = createOpenAiLlmClient({ ...config.llm, logger });
+  const jobs = config.jobsEnabled ? await createPgBossQueue(database, logger) : undefined;
+  const deps: AppDeps = { config, database, llm, clock: systemClock, logger, jobs };
+  await startWorkers(deps);
+  return {
+    deps,
+    async close() {
+      await jobs?.stop().catch((err) => logger.error({ err: String(err) }, "job queue stop failed"));
+      await database.close();
+    },
+  };
+}

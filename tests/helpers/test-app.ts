@@ -1,0 +1,70 @@
+import { createApp } from "../../src/app";
+import type { AppDeps } from "../../src/app-types";
+import { parseConfig } from "../../src/config";
+import { ensureDefaultEvaluator } from "../../src/db/bootstrap";
+import type { Database } from "../../src/db/client";
+import { createPgBossQueue } from "../../src/jobs/pg-boss";
+import { startWorkers } from "../../src/jobs/workers";
+import { systemClock, type Clock } from "../../src/lib/clock";
+import { silentLogger } from "../../src/lib/logger";
+import { createOpenAiLlmClient } from "../../src/llm/openai-client";
+import { createTestDatabase } from "./test-db";
+
+export type TestAppOptions = {
+  /** Base URL of the fake LLM (ends in /v1). */
+  llmUrl?: string;
+  env?: Record<string, string>;
+  clock?: Clock;
+  /** Start pg-boss and the background workers (evaluations, training). */
+  jobs?: boolean;
+  database?: Database;
+};
+
+export type TestApp = Awaited<ReturnType<typeof createTestApp>>;
+
+/** The real app on a real (test) database and the real LLM client pointed at the fake server. */
+export async function createTestApp(opts: TestAppOptions = {}) {
+  const config = parseConfig({
+    OPENAI_BASE_URL: opts.llmUrl ?? "http://127.0.0.1:9/v1",
+    OPENAI_API_KEY: "test-key",
+    JUDGE_MODEL: "fake-judge",
+    LLM_TIMEOUT_MS: "2000",
+    LLM_MAX_RETRIES: "2",
+    LOG_LEVEL: "silent",
+    ...opts.env,
+  });
+  const database = opts.database ?? (await createTestDatabase());
+  const clock = opts.clock ?? systemClock;
+  await ensureDefaultEvaluator(database.db, config, clock.now());
+  const llm = createOpenAiLlmClient({ ...config.llm });
+  const jobs = opts.jobs ? await createPgBossQueue(database, silentLogger) : undefined;
+  const deps: AppDeps = { config, database, llm, clock, logger: silentLogger, jobs };
+  await startWorkers(deps);
+  const app = createApp(deps);
+  return {
+    app,
+    deps,
+    config,
+    database,
+    /** JSON request helper over app.request. */
+    async call(method: string, path: string, body?: unknown, headers: Record<string, string> = {}) {
+      const res = await app.request(path, {
+        method,
+        headers: { ...(body !== undefined ? { "content-type": "application/json" } : {}), ...headers },
+        body: body !== undefined ? JSON.stringify(body) : undefined,
+      });
+      const text = await res.text();
+      let json: any = undefined;
+      try {
+        json = text ? JSON.parse(text) : undefined;
+      } catch {
+        json = undefined;
+      }
+      return { status: res.status, headers: res.headers, json, text };
+    },
+    async close() {
+      await jobs?.stop();
+      if (!opts.database) await database.close();
+    },
+  };
+}

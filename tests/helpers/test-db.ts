@@ -1,0 +1,35 @@
+import postgres from "postgres";
+import { openPglite, openPostgres, type Database } from "../../src/db/client";
+import { runMigrations } from "../../src/db/migrate";
+
+/** True when the suite runs its PostgreSQL leg (DATABASE_URL set), false on embedded PGlite. */
+export const ON_POSTGRES = Boolean(process.env.DATABASE_URL);
+
+/**
+ * A fresh, migrated database for one test file: in-memory PGlite, or (PostgreSQL leg) a new
+ * database created on the server at DATABASE_URL and dropped on cleanup, so files never share rows.
+ */
+export async function createTestDatabase(): Promise<Database> {
+  const url = process.env.DATABASE_URL;
+  if (!url) {
+    const database = await openPglite();
+    await runMigrations(database);
+    return database;
+  }
+  const name = `sj_test_${Date.now().toString(36)}_${Math.random().toString(36).slice(2, 8)}`;
+  const admin = postgres(url, { max: 1, onnotice: () => {} });
+  await admin.unsafe(`create database "${name}"`);
+  await admin.end();
+  const u = new URL(url);
+  u.pathname = `/${name}`;
+  const database = await openPostgres(u.toString());
+  await runMigrations(database);
+  const close = database.close;
+  database.close = async () => {
+    await close();
+    const dropper = postgres(url, { max: 1, onnotice: () => {} });
+    await dropper.unsafe(`drop database if exists "${name}" with (force)`);
+    await dropper.end();
+  };
+  return database;
+}
