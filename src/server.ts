@@ -29,7 +29,16 @@ if (!config.adminKey) {
   logger.warn("SELFJUDGE_ADMIN_KEY is not set: authentication is OFF (loopback only)");
 }
 
-const { deps, close } = await createNodeDeps(config, logger);
+let wired;
+try {
+  wired = await createNodeDeps(config, logger);
+} catch (err) {
+  // Startup failures (data folder in use, database unreachable, bad migration) are fatal and
+  // should read as one clear line, not a stack trace.
+  logger.fatal({ err: (err as Error).message }, "startup failed");
+  process.exit(1);
+}
+const { deps, close } = wired;
 const app = createApp(deps);
 const server = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, (info) => {
   logger.info(
