@@ -1,0 +1,36 @@
+export {
+  aggregateVotes,
+  countVotes,
+  orderMajority,
+  toCallerFrame,
+  type Aggregate,
+  type Order,
+  type Verdict,
+  type Vote,
+  type VoteCounts,
+} from "./aggregate";
+export {
+  judgePair,
+  sampleJudgments,
+  type JudgeInput,
+  type JudgeOptions,
+  type JudgeOutcome,
+  type JudgeSample,
+  type JudgeVersionSpec,
+  type OrderJudgments,
+  type RawJudgment,
+  type SampleOptions,
+} from "./judge";
+export { parseVerdict, type ParsedVerdict } from "./parse";
+export {
+  DEFAULT_CRITERIA,
+  DEFAULT_JUDGE_TEMPLATE,
+  formatJudgeTemplate,
+  neutralizeDelimiters,
+  parseJudgeTemplate,
+  renderJudgeMessages,
+  validateJudgeTemplate,
+  type FewShotExample,
+  type JudgeTemplate,
+  type RenderJudgeInput,
+} from "./prompt";

@@ -1,0 +1,171 @@
+import type { ChatMessage, LlmClient, TokenUsage } from "../llm/types";
+import { addUsage, ZERO_USAGE } from "../llm/types";
+import { aggregateVotes, toCallerFrame, type Order, type Verdict, type Vote, type VoteCounts } from "./aggregate";
+import { parseVerdict } from "./parse";
+import { renderJudgeMessages, type FewShotExample, type JudgeTemplate } from "./prompt";
+
+export interface JudgeVersionSpec {
+  model: string;
+  /** Overrides the LLM client's default base URL for this version (e.g. a vLLM serving a LoRA). */
+  base_url?: string | null;
+  prompt_template: string | JudgeTemplate;
+  criteria: string;
+  few_shot?: readonly FewShotExample[] | null;
+  params: { temperature?: number; top_p?: number; max_tokens?: number };
+}
+
+export interface JudgeInput {
+  instruction: string;
+  response_a: string;
+  response_b: string;
+  reference?: string | null;
+}
+
+export interface SampleOptions {
+  order: Order;
+  n: number;
+  temperature?: number;
+  top_p?: number;
+  signal?: AbortSignal;
+}
+
+export interface RawJudgment {
+  index: number;
+  text: string;
+  /** Vote in the judge's own frame (what the marker literally says). */
+  raw_vote: Vote;
+  /** Vote mapped to the caller's frame. */
+  vote: Vote;
+  /** Why the text was invalid. */
+  reason?: string;
+}
+
+export interface OrderJudgments {
+  order: Order;
+  /** The exact prompt sent, so training can store (prompt → judgment) pairs. */
+  messages: ChatMessage[];
+  judgments: RawJudgment[];
+  usage: TokenUsage;
+}
+
+export interface JudgeSample extends RawJudgment {
+  order: Order;
+}
+
+export interface JudgeOutcome {
+  verdict: Verdict | null;
+  confidence: number;
+  position_consistent: boolean;
+  /**
+   * Text of the first sample (order ab before ba) whose caller-frame vote equals the verdict.
+   * null when no sample voted for the verdict (a position-inconsistent tie where every sample
+   * picked a side) or when there is no verdict; all texts remain available in `samples`.
+   */
+  reasoning: string | null;
+  /** Index into `samples` of the judgment quoted in `reasoning`, or null. */
+  reasoning_index: number | null;
+  votes: VoteCounts;
+  samples: JudgeSample[];
+  usage: TokenUsage;
+}
+
+export interface JudgeOptions {
+  samples: number;
+  swap: boolean;
+  temperature?: number;
+  top_p?: number;
+  signal?: AbortSignal;
+}
+
+/**
+ * Sampling defaults: explicit option, then the version's params, then 0.7 / 0.9 (the paper's
+ * settings) when several samples are drawn. A single sample defaults to temperature 0, since
+ * there is nothing to vote over.
+ */
+function samplingParams(version: JudgeVersionSpec, o: { n: number; temperature?: number; top_p?: number }) {
+  const temperature = o.temperature ?? version.params.temperature ?? (o.n > 1 ? 0.7 : 0);
+  const top_p = o.top_p ?? version.params.top_p ?? (o.n > 1 ? 0.9 : undefined);
+  return { temperature, ...(top_p === undefined ? {} : { top_p }) };
+}
+
+/** One completion call with n samples for one answer order. Reused by rejection sampling in training. */
+export async function sampleJudgments(
+  llm: LlmClient,
+  version: JudgeVersionSpec,
+  input: JudgeInput,
+  opts: SampleOptions,
+): Promise<OrderJudgments> {
+  const [shownA, shownB] =
+    opts.order === "ab" ? [input.response_a, input.response_b] : [input.response_b, input.response_a];
+  const messages = renderJudgeMessages(version.prompt_template, {
+    criteria: version.criteria,
+    instruction: input.instruction,
+    responseA: shownA,
+    responseB: shownB,
+    reference: input.reference ?? null,
+    fewShot: version.few_shot ?? null,
+  });
+  const result = await llm.complete({
+    model: version.model,
+    ...(version.base_url ? { baseURL: version.base_url } : {}),
+    messages,
+    n: opts.n,
+    ...samplingParams(version, opts),
+    ...(version.params.max_tokens !== undefined ? { max_tokens: version.params.max_tokens } : {}),
+    ...(opts.signal ? { signal: opts.signal } : {}),
+  });
+  const judgments = result.texts.map((text, index): RawJudgment => {
+    const parsed = parseVerdict(text);
+    const base = { index, text, raw_vote: parsed.vote, vote: toCallerFrame(parsed.vote, opts.order) };
+    return parsed.vote === "invalid" ? { ...base, reason: parsed.reason } : base;
+  });
+  return { order: opts.order, messages, judgments, usage: result.usage };
+}
+
+/**
+ * Judges a pair. LLM failures propagate (as LlmError): a failed call never becomes a verdict.
+ * With swap both orders run concurrently; if one fails the other is cancelled.
+ */
+export async function judgePair(
+  llm: LlmClient,
+  version: JudgeVersionSpec,
+  input: JudgeInput,
+  opts: JudgeOptions,
+): Promise<JudgeOutcome> {
+  if (!Number.isInteger(opts.samples) || opts.samples < 1) {
+    throw new RangeError(`samples must be a positive integer, got ${opts.samples}`);
+  }
+  const orders: Order[] = opts.swap ? ["ab", "ba"] : ["ab"];
+  const siblings = new AbortController();
+  const signal = opts.signal ? AbortSignal.any([opts.signal, siblings.signal]) : siblings.signal;
+  const perOrder = await Promise.all(
+    orders.map((order) =>
+      sampleJudgments(llm, version, input, {
+        order,
+        n: opts.samples,
+        signal,
+        ...(opts.temperature !== undefined ? { temperature: opts.temperature } : {}),
+        ...(opts.top_p !== undefined ? { top_p: opts.top_p } : {}),
+      }).catch((err: unknown) => {
+        siblings.abort(err);
+        throw err;
+      }),
+    ),
+  );
+
+  const samples: JudgeSample[] = perOrder.flatMap((o) => o.judgments.map((j) => ({ order: o.order, ...j })));
+  const byOrder = (order: Order) => samples.filter((s) => s.order === order).map((s) => s.vote);
+  const agg = aggregateVotes(opts.swap ? { ab: byOrder("ab"), ba: byOrder("ba") } : { ab: byOrder("ab") });
+  const found = agg.verdict === null ? -1 : samples.findIndex((s) => s.vote === agg.verdict);
+
+  return {
+    verdict: agg.verdict,
+    confidence: agg.confidence,
+    position_consistent: agg.position_consistent,
+    reasoning: found >= 0 ? samples[found]!.text : null,
+    reasoning_index: found >= 0 ? found : null,
+    votes: agg.votes,
+    samples,
+    usage: perOrder.reduce<TokenUsage>((u, o) => addUsage(u, o.usage), { ...ZERO_USAGE }),
+  };
+}

@@ -1,0 +1,11 @@
+export { isLlmError, LlmError, type LlmErrorKind } from "./errors";
+export { createOpenAiLlmClient, type OpenAiLlmClientOptions } from "./openai-client";
+export {
+  addUsage,
+  ZERO_USAGE,
+  type ChatMessage,
+  type CompletionRequest,
+  type CompletionResult,
+  type LlmClient,
+  type TokenUsage,
+} from "./types";

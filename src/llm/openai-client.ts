@@ -1,0 +1,193 @@
+import OpenAI from "openai";
+import type { ChatCompletion, ChatCompletionCreateParamsNonStreaming } from "openai/resources/chat/completions";
+import pLimit from "p-limit";
+import { LlmError } from "./errors";
+import { isNUnsupportedError, mapSdkError } from "./map-sdk-error";
+import type { CompletionRequest, CompletionResult, LlmClient, TokenUsage } from "./types";
+import { addUsage, ZERO_USAGE } from "./types";
+
+export interface OpenAiLlmClientOptions {
+  /** Default base URL (e.g. https://api.openai.com/v1); a request's baseURL overrides it. */
+  baseURL: string;
+  /** Empty is allowed for keyless local servers (vLLM, Ollama): a placeholder is sent. */
+  apiKey: string;
+  /** Per HTTP attempt; the SDK retries timeouts too, so the worst case is ~(maxRetries+1)×timeoutMs plus backoff. */
+  timeoutMs: number;
+  /** Handed to the SDK, which backs off exponentially and honours Retry-After / retry-after-ms. */
+  maxRetries: number;
+  /** Cap on logical requests in flight across every baseURL and model served by this client. */
+  concurrency: number;
+  fetch?: typeof fetch;
+  logger?: { warn(obj: object, msg: string): void };
+}
+
+interface SingleResult {
+  texts: string[];
+  usage: TokenUsage;
+}
+
+/**
+ * LlmClient over any OpenAI-compatible chat completions endpoint.
+ *
+ * `usage.llm_requests` counts logical requests (one per `chat.completions.create` call). The SDK's
+ * internal retries of the same request are not counted: they carry no billed tokens and are an
+ * implementation detail of the transport.
+ */
+export function createOpenAiLlmClient(opts: OpenAiLlmClientOptions): LlmClient {
+  const sdkByBaseUrl = new Map<string, OpenAI>();
+  // Per (baseURL, model): learnt once, so later calls skip the wasted n>1 round trip.
+  const nIgnoredFor = new Set<string>();
+  const limit = pLimit(Math.max(1, Math.floor(opts.concurrency)));
+
+  function sdkFor(baseURL: string): OpenAI {
+    let sdk = sdkByBaseUrl.get(baseURL);
+    if (!sdk) {
+      sdk = new OpenAI({
+        baseURL,
+        apiKey: opts.apiKey || "not-needed",
+        timeout: opts.timeoutMs,
+        maxRetries: opts.maxRetries,
+        // Explicit nulls stop the SDK from reading OPENAI_* variables behind the config's back.
+        organization: null,
+        project: null,
+        adminAPIKey: null,
+        webhookSecret: null,
+        logLevel: "off",
+        ...(opts.fetch ? { fetch: opts.fetch } : {}),
+      });
+      sdkByBaseUrl.set(baseURL, sdk);
+    }
+    return sdk;
+  }
+
+  async function single(
+    sdk: OpenAI,
+    req: CompletionRequest,
+    n: number | undefined,
+    signal: AbortSignal | undefined,
+  ): Promise<SingleResult> {
+    const body: ChatCompletionCreateParamsNonStreaming = {
+      model: req.model,
+      messages: req.messages.map((m) => ({ role: m.role, content: m.content })),
+      ...(n !== undefined && n > 1 ? { n } : {}),
+      ...(req.temperature !== undefined ? { temperature: req.temperature } : {}),
+      ...(req.top_p !== undefined ? { top_p: req.top_p } : {}),
+      ...(req.max_tokens !== undefined ? { max_tokens: req.max_tokens } : {}),
+    };
+    let resp: ChatCompletion;
+    try {
+      resp = await limit(() => {
+        // A request that waited in the queue past its caller's abort must not go out.
+        signal?.throwIfAborted();
+        return sdk.chat.completions.create(body, signal ? { signal } : undefined);
+      });
+    } catch (err) {
+      throw mapSdkError(err, signal);
+    }
+    return readCompletion(resp);
+  }
+
+  /** k independent one-choice requests; the first failure cancels the others. */
+  async function separate(
+    sdk: OpenAI,
+    req: CompletionRequest,
+    k: number,
+  ): Promise<SingleResult> {
+    const siblings = new AbortController();
+    const signal = req.signal ? AbortSignal.any([req.signal, siblings.signal]) : siblings.signal;
+    const runs = Array.from({ length: k }, async () => {
+      try {
+        return oneChoice(await single(sdk, req, undefined, signal));
+      } catch (err) {
+        siblings.abort(err);
+        throw err;
+      }
+    });
+    const results = await Promise.all(runs);
+    return results.reduce<SingleResult>(
+      (acc, r) => ({ texts: [...acc.texts, ...r.texts], usage: addUsage(acc.usage, r.usage) }),
+      { texts: [], usage: { ...ZERO_USAGE } },
+    );
+  }
+
+  async function complete(req: CompletionRequest): Promise<CompletionResult> {
+    const n = req.n ?? 1;
+    if (!Number.isInteger(n) || n < 1) throw new RangeError(`n must be a positive integer, got ${n}`);
+    const baseURL = req.baseURL || opts.baseURL;
+    const sdk = sdkFor(baseURL);
+    const key = `${baseURL.replace(/\/+$/, "")}\u0000${req.model}`;
+
+    if (n === 1 || nIgnoredFor.has(key)) {
+      return n === 1 ? oneChoice(await single(sdk, req, undefined, req.signal)) : separate(sdk, req, n);
+    }
+
+    let first: SingleResult;
+    try {
+      first = await single(sdk, req, n, req.signal);
+    } catch (err) {
+      if (!isNUnsupportedError((err as { cause?: unknown }).cause)) throw err;
+      markNIgnored(key, baseURL, req.model, n, 0);
+      const all = await separate(sdk, req, n);
+      // The rejected request was still sent: count it, even though it carried no tokens.
+      return { texts: all.texts, usage: { ...all.usage, llm_requests: all.usage.llm_requests + 1 } };
+    }
+    if (first.texts.length >= n) return { texts: first.texts.slice(0, n), usage: first.usage };
+    if (first.texts.length === 0) throw noChoices();
+
+    markNIgnored(key, baseURL, req.model, n, first.texts.length);
+    const rest = await separate(sdk, req, n - first.texts.length);
+    return { texts: [...first.texts, ...rest.texts], usage: addUsage(first.usage, rest.usage) };
+  }
+
+  function markNIgnored(key: string, baseURL: string, model: string, asked: number, got: number): void {
+    if (nIgnoredFor.has(key)) return;
+    nIgnoredFor.add(key);
+    opts.logger?.warn(
+      { baseURL, model, asked, got },
+      "LLM provider does not honour n; using one request per sample from now on",
+    );
+  }
+
+  return { complete };
+}
+
+function oneChoice(r: SingleResult): CompletionResult {
+  if (r.texts.length === 0) throw noChoices();
+  return { texts: [r.texts[0] ?? ""], usage: r.usage };
+}
+
+function noChoices(): LlmError {
+  return new LlmError("bad_response", "LLM provider returned no choices");
+}
+
+function readCompletion(resp: unknown): SingleResult {
+  const choices = (resp as { choices?: unknown } | null)?.choices;
+  if (!Array.isArray(choices)) {
+    throw new LlmError("bad_response", "LLM provider response has no choices array");
+  }
+  const ordered = choices
+    .map((c: unknown, i: number) => ({ c: c as ChoiceLike | null, i }))
+    .sort((x, y) => indexOf(x.c, x.i) - indexOf(y.c, y.i));
+  const usage = (resp as { usage?: { prompt_tokens?: unknown; completion_tokens?: unknown } }).usage;
+  return {
+    texts: ordered.map(({ c }) => (typeof c?.message?.content === "string" ? c.message.content : "")),
+    usage: {
+      prompt_tokens: count(usage?.prompt_tokens),
+      completion_tokens: count(usage?.completion_tokens),
+      llm_requests: 1,
+    },
+  };
+}
+
+interface ChoiceLike {
+  index?: unknown;
+  message?: { content?: unknown } | null;
+}
+
+function indexOf(c: ChoiceLike | null, fallback: number): number {
+  return typeof c?.index === "number" ? c.index : fallback;
+}
+
+function count(v: unknown): number {
+  return typeof v === "number" && Number.isFinite(v) && v > 0 ? v : 0;
+}
