@@ -19,6 +19,8 @@ function toApiError(err: unknown): ApiError {
     if (err.status === 400) return new ApiError("bad_request", err.message || "bad request");
     if (err.status === 401) return new ApiError("unauthorized", err.message || "unauthorized");
     if (err.status === 404) return new ApiError("not_found", err.message || "not found");
+    // The OpenAPI router's media-type gate: a body that is not declared JSON.
+    if (err.status === 415) return new ApiError("unsupported_media_type", "send the body as application/json");
   }
   return new ApiError("internal", "internal server error");
 }

@@ -35,7 +35,7 @@ export async function createEvaluator(db: Db, e: NewEvaluator, now: Date): Promi
         model: e.seedModel,
         baseUrl: e.baseUrl ?? null,
         promptTemplate: DEFAULT_JUDGE_TEMPLATE,
-        params: { temperature: 0, samples: 1, swap: true },
+        params: { samples: 1, swap: true },
         status: "active",
         notes: "seed model",
         activatedAt: now,

@@ -39,7 +39,7 @@ export const createEvaluator = createRoute({
   request: { body: { required: true, content: { "application/json": { schema: CreateEvaluatorSchema } } } },
   responses: {
     201: { description: "Created", content: { "application/json": { schema: EvaluatorSchema } } },
-    ...errorResponses(...COMMON_ERRORS, 409),
+    ...errorResponses(...COMMON_ERRORS, 409, 415),
   },
 });
 

@@ -33,7 +33,7 @@ export const createKey = createRoute({
   },
   responses: {
     201: { description: "Created; the secret is in the body", content: { "application/json": { schema: CreatedKeySchema } } },
-    ...errorResponses(...COMMON_ERRORS),
+    ...errorResponses(...COMMON_ERRORS, 415),
   },
 });
 

@@ -1,0 +1,180 @@
+import type { AppDeps } from "../app-types";
+import {
+  findCachedJudgment,
+  insertJudgment,
+  type JudgmentRow,
+  type JudgmentWithNames,
+  type NewJudgment,
+} from "../db/queries/judgments";
+import { addToPool } from "../db/queries/traffic";
+import type { StoredSample, Usage } from "../db/schema";
+import { judgePair, type JudgeOutcome } from "../judge";
+import { ApiError } from "../lib/errors";
+import type { Logger } from "../lib/logger";
+import { ZERO_USAGE } from "../llm";
+import { requestHash } from "./cache-key";
+import { describeFailure, failureToApiError } from "./failures";
+import { effectiveParams, resolveTarget, versionSpec, type JudgeTarget } from "./resolve";
+
+/** One judge request, already validated (see JudgeRequestSchema in src/routes/judge). */
+export interface JudgeRequest {
+  instruction: string;
+  response_a: string;
+  response_b: string;
+  evaluator?: string;
+  version?: string;
+  samples?: number;
+  swap?: boolean;
+  temperature?: number;
+  reference?: string | null;
+  metadata?: Record<string, unknown>;
+  cache?: boolean;
+}
+
+export interface JudgeCallContext {
+  deps: AppDeps;
+  logger: Logger;
+  apiKeyId: string | null;
+  signal?: AbortSignal;
+}
+
+export interface JudgeResult {
+  judgment: JudgmentWithNames;
+  /** True when served from a stored judgment without calling the LLM. */
+  cached: boolean;
+  /** What THIS call cost: zero for a cache hit (the stored row keeps the original cost). */
+  usage: Usage;
+  /** Wall time of THIS call. */
+  latencyMs: number;
+}
+
+/**
+ * Judges one pair end to end: resolve the version, answer from the cache when allowed, otherwise
+ * call the judge, store the judgment (failed ones too, with the raw outputs) and feed the
+ * instruction to the traffic pool. Throws ApiError; failures carry `judgment_id`.
+ */
+export async function judgeOne(ctx: JudgeCallContext, req: JudgeRequest): Promise<JudgeResult> {
+  const started = performance.now();
+  const db = ctx.deps.database.db;
+  const target = await resolveTarget(db, req.evaluator, req.version);
+  const params = effectiveParams(target.version, req);
+  // An empty reference renders as no reference at all, so it must hash as none too.
+  const reference = req.reference && req.reference.trim() !== "" ? req.reference : null;
+  const hash = await requestHash({
+    evaluatorId: target.evaluator.id,
+    versionId: target.version.id,
+    instruction: req.instruction,
+    response_a: req.response_a,
+    response_b: req.response_b,
+    reference,
+    ...params,
+  });
+
+  if (req.cache !== false) {
+    const hit = await findCachedJudgment(db, { evaluatorId: target.evaluator.id, versionId: target.version.id, requestHash: hash });
+    if (hit) {
+      return {
+        judgment: withNames(hit, target),
+        cached: true,
+        usage: { ...ZERO_USAGE },
+        latencyMs: Math.round(performance.now() - started),
+      };
+    }
+  }
+
+  const base: Omit<NewJudgment, "status" | "usage" | "latencyMs"> = {
+    evaluatorId: target.evaluator.id,
+    versionId: target.version.id,
+    requestHash: hash,
+    instruction: req.instruction,
+    responseA: req.response_a,
+    responseB: req.response_b,
+    reference,
+    samples: params.samples,
+    swap: params.swap,
+    temperature: params.temperature,
+    metadata: req.metadata ?? null,
+    apiKeyId: ctx.apiKeyId,
+    createdAt: ctx.deps.clock.now(),
+  };
+
+  let outcome: JudgeOutcome;
+  try {
+    outcome = await judgePair(
+      ctx.deps.llm,
+      versionSpec(target),
+      { instruction: req.instruction, response_a: req.response_a, response_b: req.response_b, reference },
+      {
+        samples: params.samples,
+        swap: params.swap,
+        ...(params.temperature !== null ? { temperature: params.temperature } : {}),
+        ...(ctx.signal ? { signal: ctx.signal } : {}),
+      },
+    );
+  } catch (err) {
+    const latencyMs = Math.round(performance.now() - started);
+    ctx.logger.warn({ err: describeFailure(err, ctx.signal) }, "judge call failed");
+    let id: string | null = null;
+    try {
+      const row = await insertJudgment(db, {
+        ...base,
+        status: "failed",
+        usage: { ...ZERO_USAGE },
+        latencyMs,
+        error: describeFailure(err, ctx.signal),
+      });
+      id = row.id;
+      await feedPool(ctx, target, req.instruction, id);
+    } catch (storeErr) {
+      ctx.logger.error({ err: String(storeErr) }, "could not store the failed judgment");
+    }
+    throw failureToApiError(err, id);
+  }
+
+  const latencyMs = Math.round(performance.now() - started);
+  const rawOutputs: StoredSample[] = outcome.samples.map((s) => ({
+    order: s.order,
+    index: s.index,
+    text: s.text,
+    vote: s.vote,
+    raw_vote: s.raw_vote,
+    ...(s.reason !== undefined ? { reason: s.reason } : {}),
+  }));
+  const failed = outcome.verdict === null;
+  const row = await insertJudgment(db, {
+    ...base,
+    status: failed ? "failed" : "ok",
+    verdict: outcome.verdict,
+    confidence: outcome.confidence,
+    positionConsistent: outcome.position_consistent,
+    reasoning: outcome.reasoning,
+    votes: outcome.votes,
+    rawOutputs,
+    usage: outcome.usage,
+    latencyMs,
+    error: failed ? `judge_output_invalid: none of ${rawOutputs.length} outputs held a valid verdict` : null,
+  });
+  await feedPool(ctx, target, req.instruction, row.id);
+
+  if (failed) {
+    throw new ApiError(
+      "judge_output_invalid",
+      `the judge produced no valid verdict in ${rawOutputs.length} output(s); the raw outputs are stored with the judgment`,
+      { judgment_id: row.id, votes: outcome.votes },
+    );
+  }
+  return { judgment: withNames(row, target), cached: false, usage: outcome.usage, latencyMs };
+}
+
+function withNames(row: JudgmentRow, target: JudgeTarget): JudgmentWithNames {
+  return { ...row, versionName: target.version.name, evaluatorName: target.evaluator.name };
+}
+
+/** The pool is what training mines; losing one entry must not fail a served verdict. */
+async function feedPool(ctx: JudgeCallContext, target: JudgeTarget, instruction: string, judgmentId: string) {
+  try {
+    await addToPool(ctx.deps.database.db, target.evaluator.id, "judge", [{ instruction, metadata: { judgment_id: judgmentId } }]);
+  } catch (err) {
+    ctx.logger.warn({ err: String(err), judgment_id: judgmentId }, "could not add the instruction to the traffic pool");
+  }
+}

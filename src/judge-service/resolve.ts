@@ -1,0 +1,58 @@
+import type { Db } from "../db/client";
+import type { EvaluatorRow } from "../db/queries/evaluators";
+import { findVersion, getActiveVersion, type VersionRow } from "../db/queries/versions";
+import type { JudgeVersionSpec } from "../judge";
+import { ApiError } from "../lib/errors";
+import { resolveEvaluator } from "../lib/evaluator";
+
+export type JudgeTarget = { evaluator: EvaluatorRow; version: VersionRow };
+
+/**
+ * The evaluator and version a request addresses: a pinned version (id or name) or the active one.
+ * Read from the database on every request, never memoised: another instance may promote or roll
+ * back at any moment and every instance must follow within a second.
+ */
+export async function resolveTarget(db: Db, evaluatorName: string | undefined, version: string | undefined): Promise<JudgeTarget> {
+  const evaluator = await resolveEvaluator(db, evaluatorName);
+  if (version !== undefined) {
+    const row = await findVersion(db, evaluator.id, version);
+    if (!row) throw new ApiError("not_found", `evaluator '${evaluator.name}' has no version '${version}'`);
+    return { evaluator, version: row };
+  }
+  const active = await getActiveVersion(db, evaluator.id);
+  if (!active) throw new ApiError("not_found", `evaluator '${evaluator.name}' has no active version`);
+  return { evaluator, version: active };
+}
+
+export type EffectiveParams = { samples: number; swap: boolean; temperature: number | null };
+
+/**
+ * Request values win, then the version's params, then the API defaults (1 sample, swap on).
+ * A null temperature means neither set one and the judge core picks its own default, which is a
+ * function of the version and the sample count, both of which are part of the cache key.
+ */
+export function effectiveParams(
+  version: VersionRow,
+  req: { samples?: number; swap?: boolean; temperature?: number },
+): EffectiveParams {
+  return {
+    samples: req.samples ?? version.params.samples ?? 1,
+    swap: req.swap ?? version.params.swap ?? true,
+    temperature: req.temperature ?? version.params.temperature ?? null,
+  };
+}
+
+export function versionSpec(target: JudgeTarget): JudgeVersionSpec {
+  const { evaluator, version } = target;
+  return {
+    model: version.model,
+    base_url: version.baseUrl,
+    prompt_template: version.promptTemplate,
+    criteria: evaluator.criteria,
+    few_shot: version.fewShot,
+    params: {
+      ...(version.params.temperature !== undefined ? { temperature: version.params.temperature } : {}),
+      ...(version.params.top_p !== undefined ? { top_p: version.params.top_p } : {}),
+    },
+  };
+}

@@ -1,0 +1,113 @@
+import { z } from "@hono/zod-openapi";
+
+/**
+ * Input limits, in characters. They keep one judge prompt within what current judge models
+ * accept and stop a single request from filling the database; the body limit
+ * (BODY_LIMIT_BYTES) still applies on top, to single requests and to whole batches.
+ */
+export const JUDGE_LIMITS = {
+  instruction: 50_000,
+  response: 100_000,
+  reference: 100_000,
+  metadataJson: 16_384,
+  samplesMax: 32,
+  batchItems: 100,
+} as const;
+
+const nonBlank = (max: number, what: string) =>
+  z
+    .string()
+    .max(max, `${what} is longer than ${max} characters`)
+    // Checked without trimming so the stored text is exactly what the caller sent.
+    .refine((s) => s.trim().length > 0, `${what} must not be empty or whitespace only`);
+
+export const JudgeRequestSchema = z
+  .strictObject({
+    instruction: nonBlank(JUDGE_LIMITS.instruction, "instruction").openapi({
+      description: `The user question both responses answer (≤ ${JUDGE_LIMITS.instruction} characters)`,
+    }),
+    response_a: nonBlank(JUDGE_LIMITS.response, "response_a").openapi({
+      description: `≤ ${JUDGE_LIMITS.response} characters`,
+    }),
+    response_b: nonBlank(JUDGE_LIMITS.response, "response_b").openapi({
+      description: `≤ ${JUDGE_LIMITS.response} characters`,
+    }),
+    evaluator: z.string().min(1).max(63).optional().openapi({ description: "Evaluator name; default `default`" }),
+    version: z
+      .string()
+      .min(1)
+      .max(100)
+      .optional()
+      .openapi({ description: "Pin a version by id or name (`v3`); default the evaluator's active version" }),
+    samples: z
+      .number()
+      .int()
+      .min(1)
+      .max(JUDGE_LIMITS.samplesMax)
+      .optional()
+      .openapi({ description: "Judgments sampled per order, majority-voted; default the version's `samples`, else 1" }),
+    swap: z
+      .boolean()
+      .optional()
+      .openapi({ description: "Judge both orders to cancel position bias; default the version's `swap`, else true" }),
+    temperature: z
+      .number()
+      .min(0)
+      .max(2)
+      .optional()
+      .openapi({ description: "Sampling temperature; default the version's, else 0 for one sample and 0.7 for several" }),
+    reference: z
+      .string()
+      .max(JUDGE_LIMITS.reference)
+      .nullable()
+      .optional()
+      .openapi({ description: "Reference answer shown to the judge (math, reasoning); empty means none" }),
+    metadata: z
+      .record(z.string(), z.unknown())
+      .refine((m) => JSON.stringify(m).length <= JUDGE_LIMITS.metadataJson, {
+        message: `metadata must serialise to at most ${JUDGE_LIMITS.metadataJson} characters of JSON`,
+      })
+      .optional()
+      .openapi({ description: "Stored with the judgment, returned by GET; not part of the cache key" }),
+    cache: z
+      .boolean()
+      .optional()
+      .openapi({ description: "Answer an identical earlier request from its stored judgment (default true)" }),
+  })
+  .openapi("JudgeRequest");
+
+export const VoteCountsSchema = z
+  .object({ A: z.number().int(), B: z.number().int(), tie: z.number().int(), invalid: z.number().int() })
+  .openapi("VoteCounts");
+
+export const UsageSchema = z
+  .object({
+    prompt_tokens: z.number().int(),
+    completion_tokens: z.number().int(),
+    llm_requests: z.number().int(),
+  })
+  .openapi("Usage");
+
+export const RefSchema = z.object({ id: z.uuid(), name: z.string() });
+
+export const JudgeResultSchema = z
+  .object({
+    id: z.uuid().openapi({ description: "Judgment id; GET /v1/judgments/{id} returns the full record" }),
+    verdict: z.enum(["A", "B", "tie"]),
+    confidence: z.number().openapi({ description: "Share of valid votes behind the verdict" }),
+    position_consistent: z
+      .boolean()
+      .openapi({ description: "Both orders agreed; false when swap is off, as consistency was not checked" }),
+    reasoning: z
+      .string()
+      .nullable()
+      .openapi({ description: "A judgment that agrees with the verdict; null when none did (a position-inconsistent tie)" }),
+    votes: VoteCountsSchema,
+    version: RefSchema,
+    evaluator: RefSchema,
+    usage: UsageSchema.openapi({ description: "Cost of this call: all zero when served from the cache" }),
+    latency_ms: z.number().int().openapi({ description: "Wall time of this call" }),
+    cached: z.boolean(),
+    created_at: z.string().openapi({ description: "When the judgment was made (the original one for a cache hit)" }),
+  })
+  .openapi("JudgeResult");

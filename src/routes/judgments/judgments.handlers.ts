@@ -1,0 +1,44 @@
+import type { RouteHandler } from "@hono/zod-openapi";
+import type { AppEnv } from "../../app-types";
+import { getJudgment as getJudgmentRow, listJudgments as listJudgmentRows } from "../../db/queries/judgments";
+import { findVersion } from "../../db/queries/versions";
+import { presentJudgment, presentJudgmentSummary } from "../../judge-service";
+import { ApiError } from "../../lib/errors";
+import { resolveEvaluator } from "../../lib/evaluator";
+import { decodePageCursor, encodePageCursor } from "../../lib/page-cursor";
+import type { getJudgment, listJudgments } from "./judgments.routes";
+
+export const getJudgmentHandler: RouteHandler<typeof getJudgment, AppEnv> = async (c) => {
+  const { id } = c.req.valid("param");
+  const row = await getJudgmentRow(c.var.deps.database.db, id);
+  if (!row) throw new ApiError("not_found", `no judgment ${id}`);
+  return c.json(presentJudgment(row), 200);
+};
+
+export const listJudgmentsHandler: RouteHandler<typeof listJudgments, AppEnv> = async (c) => {
+  const q = c.req.valid("query");
+  const db = c.var.deps.database.db;
+  const evaluator = await resolveEvaluator(db, q.evaluator);
+  let versionId: string | undefined;
+  if (q.version !== undefined) {
+    const version = await findVersion(db, evaluator.id, q.version);
+    if (!version) throw new ApiError("not_found", `evaluator '${evaluator.name}' has no version '${q.version}'`);
+    versionId = version.id;
+  }
+  const page = await listJudgmentRows(
+    db,
+    {
+      evaluatorId: evaluator.id,
+      ...(versionId ? { versionId } : {}),
+      ...(q.from ? { from: new Date(q.from) } : {}),
+      ...(q.to ? { to: new Date(q.to) } : {}),
+      ...(q.verdict ? { verdict: q.verdict } : {}),
+      ...(q.status ? { status: q.status } : {}),
+    },
+    { limit: q.limit, ...(q.cursor ? { after: decodePageCursor(q.cursor) } : {}) },
+  );
+  return c.json(
+    { data: page.rows.map(presentJudgmentSummary), next_cursor: page.next ? encodePageCursor(page.next) : null },
+    200,
+  );
+};

@@ -1,0 +1,93 @@
+import { createRoute, z } from "@hono/zod-openapi";
+import { COMMON_ERRORS, errorResponses } from "../../lib/errors";
+import { RefSchema, UsageSchema, VoteCountsSchema } from "../judge/judge.schemas";
+
+const VerdictSchema = z.enum(["A", "B", "tie"]);
+
+export const JudgmentSummarySchema = z
+  .object({
+    id: z.uuid(),
+    status: z.enum(["ok", "failed"]),
+    verdict: VerdictSchema.nullable(),
+    confidence: z.number().nullable(),
+    position_consistent: z.boolean().nullable(),
+    votes: VoteCountsSchema.nullable(),
+    version: RefSchema,
+    evaluator: RefSchema,
+    instruction_preview: z.string().openapi({ description: "First 200 characters of the instruction" }),
+    metadata: z.record(z.string(), z.unknown()).nullable(),
+    usage: UsageSchema,
+    latency_ms: z.number().int(),
+    error: z.string().nullable(),
+    created_at: z.string(),
+  })
+  .openapi("JudgmentSummary");
+
+export const RawOutputSchema = z
+  .object({
+    order: z.enum(["ab", "ba"]).openapi({ description: "ab: response_a was shown first; ba: swapped" }),
+    index: z.number().int().openapi({ description: "Sample number within its order" }),
+    text: z.string().openapi({ description: "The judge's output, verbatim" }),
+    vote: z.enum(["A", "B", "tie", "invalid"]).openapi({ description: "Parsed vote in the caller's A/B frame" }),
+    raw_vote: z.enum(["A", "B", "tie", "invalid"]).openapi({ description: "Parsed vote as the judge saw the answers" }),
+    reason: z.string().optional().openapi({ description: "Why the output is an invalid vote" }),
+  })
+  .openapi("JudgeRawOutput");
+
+export const JudgmentSchema = JudgmentSummarySchema.extend({
+  instruction: z.string(),
+  response_a: z.string(),
+  response_b: z.string(),
+  reference: z.string().nullable(),
+  params: z.object({ samples: z.number().int(), swap: z.boolean(), temperature: z.number().nullable() }),
+  reasoning: z.string().nullable(),
+  raw_outputs: z.array(RawOutputSchema),
+  request_hash: z.string().openapi({ description: "Cache key: equal for requests answered by the same judgment" }),
+}).openapi("Judgment");
+
+export const getJudgment = createRoute({
+  method: "get",
+  path: "/v1/judgments/{id}",
+  tags: ["judge"],
+  summary: "A stored judgment with its request, every raw judge output, params, status and error",
+  request: { params: z.object({ id: z.uuid() }) },
+  responses: {
+    200: { description: "The judgment", content: { "application/json": { schema: JudgmentSchema } } },
+    ...errorResponses(...COMMON_ERRORS, 404),
+  },
+});
+
+export const ListJudgmentsQuerySchema = z.object({
+  evaluator: z.string().min(1).max(63).optional().openapi({ description: "Default `default`" }),
+  version: z.string().min(1).max(100).optional().openapi({ description: "Version id or name" }),
+  from: z.iso.datetime({ offset: true }).optional().openapi({ description: "Created at or after (ISO 8601)" }),
+  to: z.iso.datetime({ offset: true }).optional().openapi({ description: "Created before (ISO 8601)" }),
+  verdict: VerdictSchema.optional(),
+  status: z.enum(["ok", "failed"]).optional(),
+  limit: z.coerce.number().int().min(1).max(200).default(50),
+  cursor: z.string().min(1).max(500).optional().openapi({ description: "`next_cursor` of the previous page" }),
+});
+
+export const listJudgments = createRoute({
+  method: "get",
+  path: "/v1/judgments",
+  tags: ["judge"],
+  summary: "Stored judgments, newest first, filtered and cursor-paged",
+  request: { query: ListJudgmentsQuerySchema },
+  responses: {
+    200: {
+      description: "One page",
+      content: {
+        "application/json": {
+          schema: z
+            .object({
+              data: z.array(JudgmentSummarySchema),
+              next_cursor: z.string().nullable().openapi({ description: "Pass as `cursor` for the next page; null on the last" }),
+            })
+            .openapi("JudgmentPage"),
+        },
+      },
+    },
+    ...errorResponses(...COMMON_ERRORS, 404),
+  },
+});
