@@ -17,6 +17,13 @@ interface ExecutionContextLike {
   waitUntil(p: Promise<unknown>): void;
 }
 
+function misconfigured(detail: string): Response {
+  return new Response(JSON.stringify({ type: "about:blank", title: "Misconfigured", status: 500, detail }), {
+    status: 500,
+    headers: { "content-type": "application/problem+json" },
+  });
+}
+
 function stringBindings(env: Env): Record<string, string | undefined> {
   const out: Record<string, string | undefined> = {};
   for (const [k, v] of Object.entries(env)) if (typeof v === "string") out[k] = v;
@@ -30,17 +37,13 @@ export default {
     try {
       config = parseConfig(stringBindings(env));
     } catch (err) {
-      const detail = err instanceof ConfigError ? err.message : "invalid configuration";
-      return new Response(JSON.stringify({ type: "about:blank", title: "Misconfigured", status: 500, detail }), {
-        status: 500,
-        headers: { "content-type": "application/problem+json" },
-      });
+      return misconfigured(err instanceof ConfigError ? err.message : "invalid configuration");
     }
-    if (!config.databaseUrl) {
-      return new Response(
-        JSON.stringify({ title: "Misconfigured", status: 500, detail: "bind HYPERDRIVE or set DATABASE_URL" }),
-        { status: 500, headers: { "content-type": "application/problem+json" } },
-      );
+    if (!config.databaseUrl) return misconfigured("bind HYPERDRIVE or set DATABASE_URL");
+    // A Worker is always reachable from the internet, so auth-off (the Node server's loopback
+    // mode) would be an open judge on someone else's LLM bill.
+    if (!config.adminKey) {
+      return misconfigured("SELFJUDGE_ADMIN_KEY is not set: `wrangler secret put SELFJUDGE_ADMIN_KEY` (or .dev.vars locally)");
     }
     const database = await openPostgres(config.databaseUrl, { max: 1 });
     const logger = consoleLogger({ service: "selfjudge" });

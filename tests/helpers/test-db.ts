@@ -16,20 +16,39 @@ export async function createTestDatabase(): Promise<Database> {
     await runMigrations(database);
     return database;
   }
-  const name = `sj_test_${Date.now().toString(36)}_${Math.random().toString(36).slice(2, 8)}`;
-  const admin = postgres(url, { max: 1, onnotice: () => {} });
-  await admin.unsafe(`create database "${name}"`);
-  await admin.end();
-  const u = new URL(url);
-  u.pathname = `/${name}`;
-  const database = await openPostgres(u.toString());
+  const scratch = await createScratchPostgres(url);
+  const database = await openPostgres(scratch.url);
   await runMigrations(database);
   const close = database.close;
   database.close = async () => {
     await close();
-    const dropper = postgres(url, { max: 1, onnotice: () => {} });
-    await dropper.unsafe(`drop database if exists "${name}" with (force)`);
-    await dropper.end();
+    await scratch.drop();
   };
   return database;
+}
+
+/**
+ * A new, empty database on the server at `serverUrl` (default DATABASE_URL), for tests and
+ * benchmarks that need their own; `drop()` removes it even while connections remain.
+ */
+export async function createScratchPostgres(
+  serverUrl = process.env.DATABASE_URL,
+  prefix = "sj_test",
+): Promise<{ url: string; name: string; drop(): Promise<void> }> {
+  if (!serverUrl) throw new Error("createScratchPostgres needs DATABASE_URL");
+  const name = `${prefix}_${Date.now().toString(36)}_${Math.random().toString(36).slice(2, 8)}`;
+  const admin = postgres(serverUrl, { max: 1, onnotice: () => {} });
+  await admin.unsafe(`create database "${name}"`);
+  await admin.end();
+  const u = new URL(serverUrl);
+  u.pathname = `/${name}`;
+  return {
+    url: u.toString(),
+    name,
+    async drop() {
+      const dropper = postgres(serverUrl, { max: 1, onnotice: () => {} });
+      await dropper.unsafe(`drop database if exists "${name}" with (force)`);
+      await dropper.end();
+    },
+  };
 }

@@ -1,0 +1,239 @@
+// `npm run bench:judge`: what selfjudge adds on top of the LLM call it makes.
+//
+// 1. Throughput and latency of POST /v1/judge (cache off, so the LLM path and the database
+//    writes run) against an instant fake OpenAI-compatible server, on PostgreSQL, next to a
+//    bare Hono route on the same machine answering with the same JSON.
+// 2. LLM requests per judgment for swap on/off × samples 1/5, with a provider that honours `n`
+//    and one that does not.
+//
+// The app (or the bare route) runs alone in a child process with the production wiring; this
+// process runs autocannon and the fake LLM. Prints a Markdown report; raw numbers go to
+// bench/results/. Env: DATABASE_URL (server to create a scratch database on; default
+// postgres://postgres@127.0.0.1:5432/test), BENCH_CONNECTIONS (10), BENCH_SECONDS (10).
+import { spawn, type ChildProcess } from "node:child_process";
+import { mkdir, writeFile } from "node:fs/promises";
+import { cpus, loadavg, totalmem } from "node:os";
+import { fileURLToPath } from "node:url";
+import autocannon from "autocannon";
+import { oracleJudge } from "../tests/fake-llm/judges";
+import { startFakeLlm } from "../tests/fake-llm/server";
+import { createScratchPostgres } from "../tests/helpers/test-db";
+
+const SELF = fileURLToPath(import.meta.url);
+const REPO_ROOT = fileURLToPath(new URL("..", import.meta.url));
+const JUDGE_BODY = {
+  instruction: "What is the capital of France?",
+  response_a: "The capital of France is Lyon.",
+  response_b: "The capital of France is Paris. GOOD",
+};
+
+// ---- child: serve the real app, or the bare route, and nothing else -------------------------
+
+async function serveChild(mode: "app" | "bare", port: number): Promise<void> {
+  const { serve } = await import("@hono/node-server");
+  if (mode === "bare") {
+    const { Hono } = await import("hono");
+    const reply = JSON.parse(process.env.BENCH_BARE_JSON ?? "{}") as object;
+    // Parses the body like any JSON endpoint must, then answers with a recorded judge response.
+    const bare = new Hono().post("/v1/judge", async (c) => {
+      await c.req.json();
+      return c.json(reply, 200);
+    });
+    serve({ fetch: bare.fetch, port, hostname: "127.0.0.1" }, () => console.log("ready"));
+    return;
+  }
+  const pino = (await import("pino")).default;
+  const { parseConfig } = await import("../src/config");
+  const { createNodeDeps } = await import("../src/runtime/node-deps");
+  const { createApp } = await import("../src/app");
+  const config = parseConfig(process.env);
+  // Production log volume (one line per request at info), written where it costs what it costs
+  // in production but does not mix with the report.
+  const logger = pino({ level: config.logLevel }, pino.destination({ dest: "/dev/null", sync: false }));
+  const { deps } = await createNodeDeps(config, logger);
+  serve({ fetch: createApp(deps).fetch, port, hostname: "127.0.0.1" }, () => console.log("ready"));
+}
+
+// ---- parent -------------------------------------------------------------------------------
+
+type Child = { proc: ChildProcess; url: string; stop(): Promise<void> };
+
+async function freePort(): Promise<number> {
+  const { createServer } = await import("node:net");
+  const srv = createServer();
+  await new Promise<void>((r) => srv.listen(0, "127.0.0.1", r));
+  const port = (srv.address() as { port: number }).port;
+  await new Promise<void>((r) => srv.close(() => r()));
+  return port;
+}
+
+async function startChild(mode: "app" | "bare", env: Record<string, string>): Promise<Child> {
+  const port = await freePort();
+  const proc = spawn(process.execPath, ["--import", "tsx", SELF, "serve", mode, String(port)], {
+    cwd: REPO_ROOT,
+    env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "/tmp", ...env },
+    stdio: ["ignore", "pipe", "inherit"],
+  });
+  await new Promise<void>((resolve, reject) => {
+    let out = "";
+    proc.stdout!.on("data", (d: Buffer) => {
+      out += d.toString();
+      if (out.includes("ready")) resolve();
+    });
+    proc.once("exit", (code) => reject(new Error(`${mode} server exited (${code}) before it was ready`)));
+  });
+  return {
+    proc,
+    url: `http://127.0.0.1:${port}`,
+    stop: () =>
+      new Promise<void>((resolve) => {
+        if (proc.exitCode !== null) return resolve();
+        proc.once("exit", () => resolve());
+        proc.kill("SIGTERM");
+        setTimeout(() => proc.kill("SIGKILL"), 15_000).unref();
+      }),
+  };
+}
+
+async function postJudge(url: string, body: object): Promise<any> {
+  const res = await fetch(`${url}/v1/judge`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify(body),
+  });
+  const json = await res.json();
+  if (res.status !== 200) throw new Error(`POST /v1/judge → ${res.status}: ${JSON.stringify(json)}`);
+  return json;
+}
+
+type Load = { label: string; rps: number; p50: number; p99: number; mean: number; total: number; bad: number };
+
+async function load(label: string, url: string, body: object, connections: number, seconds: number): Promise<Load> {
+  const opts = {
+    url: `${url}/v1/judge`,
+    method: "POST" as const,
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify(body),
+    connections,
+  };
+  await autocannon({ ...opts, duration: 2 }); // warm-up: JIT, connection pools, prepared statements
+  const r = await autocannon({ ...opts, duration: seconds });
+  return {
+    label,
+    rps: r.requests.average,
+    p50: r.latency.p50,
+    p99: r.latency.p99,
+    mean: r.latency.average,
+    total: r.requests.total,
+    bad: r.non2xx + r.errors + r.timeouts,
+  };
+}
+
+async function main(): Promise<void> {
+  const serverUrl = process.env.DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/test";
+  const connections = Number(process.env.BENCH_CONNECTIONS ?? 10);
+  const seconds = Number(process.env.BENCH_SECONDS ?? 10);
+  const loadStart = loadavg()[0]!;
+  const scratch = await createScratchPostgres(serverUrl, "sj_bench");
+  const llm = await startFakeLlm({ behavior: oracleJudge });
+  const children: Child[] = [];
+  try {
+    const appEnv = {
+      DATABASE_URL: scratch.url,
+      OPENAI_BASE_URL: llm.url,
+      OPENAI_API_KEY: "bench",
+      JUDGE_MODEL: "fake-judge",
+      LOG_LEVEL: "info",
+    };
+    const app = await startChild("app", appEnv);
+    children.push(app);
+
+    // Part 2 first, on a quiet server: exact request counts, cross-checked with the fake's log.
+    const fanout: Array<{ honoursN: boolean; swap: boolean; samples: number; reported: number; received: number }> = [];
+    for (const honoursN of [true, false]) {
+      llm.setOptions({ honoursN });
+      for (const swap of [true, false]) {
+        for (const samples of [1, 5]) {
+          const before = llm.chatRequests().length;
+          const res = await postJudge(app.url, { ...JUDGE_BODY, swap, samples, cache: false });
+          const received = llm.chatRequests().length - before;
+          fanout.push({ honoursN, swap, samples, reported: res.usage.llm_requests, received });
+        }
+      }
+    }
+    llm.setOptions({ honoursN: true });
+
+    // Part 1: the judge path with its LLM calls and writes, the cached path, and the bare route.
+    const sample = await postJudge(app.url, { ...JUDGE_BODY, cache: false });
+    const judged = await load("POST /v1/judge (cache: false; swap, 1 sample → 2 LLM calls)", app.url, { ...JUDGE_BODY, cache: false }, connections, seconds);
+    const llmCallsDuringLoad = llm.chatRequests().length;
+    const cached = await load("POST /v1/judge (cache hit → 0 LLM calls)", app.url, JUDGE_BODY, connections, seconds);
+    await app.stop();
+    children.pop();
+
+    const bareServer = await startChild("bare", { BENCH_BARE_JSON: JSON.stringify(sample) });
+    children.push(bareServer);
+    const bare = await load("bare Hono route, same JSON", bareServer.url, JUDGE_BODY, connections, seconds);
+
+    // Other work on the machine skews every figure; the 1-minute load average says how much.
+    const machine = `${cpus().length} × ${cpus()[0]?.model ?? "CPU"}, ${Math.round(totalmem() / 2 ** 30)} GiB RAM, Node ${process.version}, load average ${loadStart.toFixed(2)} at start / ${loadavg()[0]!.toFixed(2)} at end`;
+    const report = renderReport({ machine, connections, seconds, judged, cached, bare, fanout });
+    console.log(report);
+    await mkdir(`${REPO_ROOT}/bench/results`, { recursive: true });
+    await writeFile(
+      `${REPO_ROOT}/bench/results/judge-overhead-${new Date().toISOString().replace(/[:.]/g, "-")}.json`,
+      JSON.stringify({ machine, connections, seconds, judged, cached, bare, fanout, llmCallsDuringLoad }, null, 2),
+    );
+  } finally {
+    for (const c of children) await c.stop();
+    await llm.close();
+    await scratch.drop();
+  }
+}
+
+function renderReport(r: {
+  machine: string;
+  connections: number;
+  seconds: number;
+  judged: Load;
+  cached: Load;
+  bare: Load;
+  fanout: Array<{ honoursN: boolean; swap: boolean; samples: number; reported: number; received: number }>;
+}): string {
+  const f = (n: number, d = 1) => n.toFixed(d);
+  const row = (l: Load) => `| ${l.label} | ${f(l.rps, 0)} | ${f(l.p50)} | ${f(l.p99)} | ${f(l.mean, 2)} | ${l.total} | ${l.bad} |`;
+  const lines = [
+    `Machine: ${r.machine}. PostgreSQL on the same machine. ${r.connections} connections, ${r.seconds} s per run after a 2 s warm-up.`,
+    "",
+    "| endpoint | req/s | p50 ms | p99 ms | mean ms | requests | non-2xx/errors |",
+    "| --- | ---: | ---: | ---: | ---: | ---: | ---: |",
+    row(r.judged),
+    row(r.cached),
+    row(r.bare),
+    "",
+    `- Throughput ratio, bare / judge: **${f(r.bare.rps / r.judged.rps)}×** (cache hit: ${f(r.bare.rps / r.cached.rps)}×).`,
+    `- Added latency of the judge path over the bare route: p50 **+${f(r.judged.p50 - r.bare.p50)} ms**, p99 **+${f(r.judged.p99 - r.bare.p99)} ms** (cache hit: p50 +${f(r.cached.p50 - r.bare.p50)} ms, p99 +${f(r.cached.p99 - r.bare.p99)} ms).`,
+    "",
+    "LLM requests per judgment (`usage.llm_requests`; the fake server's own count in brackets):",
+    "",
+    "| provider | swap | samples = 1 | samples = 5 |",
+    "| --- | --- | ---: | ---: |",
+  ];
+  for (const honoursN of [true, false]) {
+    for (const swap of [true, false]) {
+      const cell = (samples: number) => {
+        const x = r.fanout.find((e) => e.honoursN === honoursN && e.swap === swap && e.samples === samples)!;
+        return `${x.reported} (${x.received})`;
+      };
+      lines.push(`| ${honoursN ? "honours `n`" : "ignores `n`"} | ${swap ? "on" : "off"} | ${cell(1)} | ${cell(5)} |`);
+    }
+  }
+  return lines.join("\n");
+}
+
+const [, , cmd, mode, port] = process.argv;
+if (cmd === "serve") {
+  await serveChild(mode as "app" | "bare", Number(port));
+} else {
+  await main();
+}
