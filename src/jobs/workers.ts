@@ -1,9 +1,10 @@
 import type { AppDeps } from "../app-types";
+import { registerEvaluationWorker } from "../evaluation/worker";
 
 /** A background concern (evaluations, training) registers its queues and handlers here. */
 export type WorkerRegistrar = (deps: AppDeps & { jobs: NonNullable<AppDeps["jobs"]> }) => Promise<void>;
 
-const REGISTRARS: WorkerRegistrar[] = [];
+const REGISTRARS: WorkerRegistrar[] = [registerEvaluationWorker];
 
 export async function startWorkers(deps: AppDeps): Promise<void> {
   if (!deps.jobs) return;

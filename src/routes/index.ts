@@ -1,11 +1,21 @@
 import type { AppRouter } from "../lib/router";
+import { auditRouter } from "./audit/audit.index";
+import { evaluationsRouter } from "./evaluations/evaluations.index";
 import { evaluatorsRouter } from "./evaluators/evaluators.index";
+import { feedbackRouter } from "./feedback/feedback.index";
 import { healthRouter } from "./health/health.index";
+import { heldoutRouter } from "./heldout/heldout.index";
 import { keysRouter } from "./keys/keys.index";
+import { versionsRouter } from "./versions/versions.index";
 
 // Each resource lives in its own folder; this is the one list of what the API serves.
 export function registerRoutes(api: AppRouter): void {
   api.route("/", healthRouter);
   api.route("/", evaluatorsRouter);
   api.route("/", keysRouter);
+  api.route("/", versionsRouter);
+  api.route("/", heldoutRouter);
+  api.route("/", feedbackRouter);
+  api.route("/", evaluationsRouter);
+  api.route("/", auditRouter);
 }

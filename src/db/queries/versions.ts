@@ -1,6 +1,6 @@
-import { and, desc, eq, sql } from "drizzle-orm";
+import { and, desc, eq, sql, type SQL } from "drizzle-orm";
 import type { Db } from "../client";
-import { versions, type FewShotExample, type VersionParams, type VersionStatus } from "../schema";
+import { evaluators, versions, type FewShotExample, type VersionParams, type VersionStatus } from "../schema";
 import { isUniqueViolation } from "../errors";
 
 export type VersionRow = typeof versions.$inferSelect;
@@ -77,4 +77,42 @@ export async function insertVersion(db: Db, v: NewVersion): Promise<VersionRow> 
       throw err;
     }
   }
+}
+
+/**
+ * Serialises changes of an evaluator's active version: every activation takes this row lock
+ * first, so concurrent activations queue instead of racing on the one-active index.
+ */
+export async function lockEvaluatorForVersionChange(db: Db, evaluatorId: string): Promise<boolean> {
+  const rows = await db.select({ id: evaluators.id }).from(evaluators).where(eq(evaluators.id, evaluatorId)).for("update");
+  return rows.length > 0;
+}
+
+export async function setVersionStatus(
+  db: Db,
+  id: string,
+  status: VersionStatus,
+  opts: { activatedAt?: SQL | Date } = {},
+): Promise<VersionRow | undefined> {
+  const [row] = await db
+    .update(versions)
+    .set({ status, ...(opts.activatedAt ? { activatedAt: opts.activatedAt } : {}) })
+    .where(eq(versions.id, id))
+    .returning();
+  return row;
+}
+
+/** The evaluation numbers written onto a version (the only mutable part besides status). */
+export async function setVersionEvaluation(
+  db: Db,
+  id: string,
+  p: { metrics?: Record<string, unknown>; gateDecision?: Record<string, unknown> },
+): Promise<void> {
+  await db
+    .update(versions)
+    .set({
+      ...(p.metrics !== undefined ? { metrics: p.metrics } : {}),
+      ...(p.gateDecision !== undefined ? { gateDecision: p.gateDecision } : {}),
+    })
+    .where(eq(versions.id, id));
 }

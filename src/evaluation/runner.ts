@@ -1,0 +1,200 @@
+import { eq } from "drizzle-orm";
+import pLimit from "p-limit";
+import type { AppDeps } from "../app-types";
+import {
+  doneUnits,
+  finishEvaluation,
+  getEvaluation,
+  getStatus,
+  markRunning,
+  recordUnit,
+  setProgress,
+  TERMINAL_STATUSES,
+  type EvaluationRow,
+} from "../db/queries/evaluations";
+import { selectionPage, type HeldoutRow } from "../db/queries/heldout";
+import type { VersionRow } from "../db/queries/versions";
+import { evaluators, versions } from "../db/schema";
+import { describeFailure } from "../judge-service/failures";
+import { versionSpec } from "../judge-service/resolve";
+import { judgePair, type JudgeVersionSpec } from "../judge";
+import { isLlmError } from "../llm";
+import { ApiError } from "../lib/errors";
+import { selectionOf } from "./create";
+import { finalizeEvaluation } from "./finalize";
+import { isCorrect } from "./metrics";
+
+export type EvaluationDeps = Pick<AppDeps, "database" | "llm" | "config" | "logger" | "clock">;
+
+export interface RunOptions {
+  /** Aborting stops the run where it is; the evaluation stays `running` and resumes on the next call. */
+  signal?: AbortSignal;
+  /** (item, version) judgments in flight. Default a quarter of LLM_CONCURRENCY, leaving room for live traffic. */
+  concurrency?: number;
+  /** How often the run checks for a cancel and writes progress. Default 500 ms. */
+  pollMs?: number;
+}
+
+const PAGE = 200;
+
+/**
+ * Runs (or resumes) an evaluation to its end and returns the final row: completed, failed or
+ * canceled; or still running when `signal` aborted. Resumable: every (item, version) result is a
+ * row keyed by (evaluation, item, version), and already-judged units are skipped, so calling this
+ * again after a crash continues where it stopped without duplicating rows. Never throws for a
+ * failure inside the run: it ends the evaluation as `failed` with the error instead.
+ */
+export async function runEvaluation(deps: EvaluationDeps, id: string, opts: RunOptions = {}): Promise<EvaluationRow> {
+  const db = deps.database.db;
+  const existing = await getEvaluation(db, id);
+  if (!existing) throw new ApiError("not_found", `no evaluation ${id}`);
+  if (TERMINAL_STATUSES.includes(existing.status)) return existing;
+  const log = deps.logger.child({ evaluation_id: id });
+  try {
+    const ev = await markRunning(db, id);
+    if (!ev) return (await getEvaluation(db, id))!;
+    const stopped = await judgeAll(deps, ev, opts);
+    if (stopped) return (await getEvaluation(db, id))!;
+    await finalizeEvaluation(deps, id);
+  } catch (err) {
+    log.error({ err: String(err), stack: (err as Error).stack }, "evaluation failed");
+    await finishEvaluation(db, id, { status: "failed", error: err instanceof Error ? err.message : String(err) }).catch(
+      (e: unknown) => log.error({ err: String(e) }, "could not mark the evaluation failed"),
+    );
+  }
+  return (await getEvaluation(db, id))!;
+}
+
+/** Judges every missing unit. Returns true when it stopped early (canceled or aborted). */
+async function judgeAll(deps: EvaluationDeps, ev: EvaluationRow, opts: RunOptions): Promise<boolean> {
+  const db = deps.database.db;
+  const [evaluator] = await db.select().from(evaluators).where(eq(evaluators.id, ev.evaluatorId)).limit(1);
+  const pair = [ev.candidateVersionId, ev.baselineVersionId!];
+  const rows: VersionRow[] = [];
+  for (const vid of pair) {
+    const [v] = await db.select().from(versions).where(eq(versions.id, vid)).limit(1);
+    if (!v) throw new Error(`version ${vid} disappeared`);
+    rows.push(v);
+  }
+  const specs = new Map<string, JudgeVersionSpec>(rows.map((v) => [v.id, versionSpec({ evaluator: evaluator!, version: v })]));
+
+  const done = new Set((await doneUnits(db, ev.id)).map((u) => `${u.itemId}:${u.versionId}`));
+  let doneCount = done.size;
+  const stop = new AbortController();
+  const onOuterAbort = () => stop.abort(opts.signal?.reason);
+  if (opts.signal?.aborted) return true;
+  opts.signal?.addEventListener("abort", onOuterAbort, { once: true });
+
+  let lastPoll = Date.now();
+  const pollMs = opts.pollMs ?? 500;
+  let polling: Promise<void> | null = null;
+  // Cancel arrives through the database (any instance may serve POST …/cancel), so it is polled.
+  const poll = async () => {
+    await setProgress(db, ev.id, doneCount);
+    if ((await getStatus(db, ev.id)) === "canceled") stop.abort(new Error("evaluation canceled"));
+  };
+  const maybePoll = async () => {
+    if (polling || Date.now() - lastPoll < pollMs) return;
+    lastPoll = Date.now();
+    polling = poll().finally(() => {
+      polling = null;
+    });
+    await polling;
+  };
+
+  const concurrency = Math.max(1, opts.concurrency ?? Math.floor(deps.config.llm.concurrency / 4));
+  const limit = pLimit(concurrency);
+  const selection = selectionOf(ev);
+  let afterId: string | null = null;
+  let taken = 0;
+  try {
+    for (;;) {
+      let page: HeldoutRow[] = await selectionPage(db, ev.evaluatorId, selection, afterId, PAGE);
+      if (selection.limit !== undefined) page = page.slice(0, selection.limit - taken);
+      if (page.length === 0) break;
+      taken += page.length;
+      afterId = page[page.length - 1]!.id;
+      const tasks: Promise<void>[] = [];
+      for (const item of page) {
+        for (const versionId of pair) {
+          if (done.has(`${item.id}:${versionId}`)) continue;
+          tasks.push(
+            limit(async () => {
+              if (stop.signal.aborted) return;
+              const recorded = await judgeUnit(deps, ev, item, versionId, specs.get(versionId)!, stop.signal);
+              if (recorded) doneCount += 1;
+              await maybePoll();
+            }),
+          );
+        }
+      }
+      await Promise.all(tasks);
+      if (stop.signal.aborted) {
+        await setProgress(db, ev.id, doneCount);
+        return true;
+      }
+      if (selection.limit !== undefined && taken >= selection.limit) break;
+    }
+    await poll();
+    return stop.signal.aborted;
+  } finally {
+    opts.signal?.removeEventListener("abort", onOuterAbort);
+    limit.clearQueue();
+  }
+}
+
+/**
+ * One (item, version) judgment, stored. Returns whether a row was written. An LLM failure is
+ * stored too (verdict null, correct null, the error in detail), and a later run tries it again;
+ * a unit cut short by cancel/abort is not stored at all.
+ */
+async function judgeUnit(
+  deps: EvaluationDeps,
+  ev: EvaluationRow,
+  item: HeldoutRow,
+  versionId: string,
+  spec: JudgeVersionSpec,
+  signal: AbortSignal,
+): Promise<boolean> {
+  const db = deps.database.db;
+  const key = { evaluationId: ev.id, heldoutItemId: item.id, versionId };
+  let outcome;
+  try {
+    outcome = await judgePair(
+      deps.llm,
+      spec,
+      { instruction: item.instruction, response_a: item.responseA, response_b: item.responseB },
+      { samples: ev.samples, swap: ev.swap, signal },
+    );
+  } catch (err) {
+    if (signal.aborted) return false;
+    await recordUnit(db, {
+      ...key,
+      verdict: null,
+      correct: null,
+      consistentCorrect: null,
+      invalidVotes: 0,
+      totalVotes: 0,
+      detail: { error: describeFailure(err), error_kind: isLlmError(err) ? err.kind : "internal" },
+    });
+    return true;
+  }
+  const correct = isCorrect(item.label, outcome.verdict);
+  const v = outcome.votes;
+  await recordUnit(db, {
+    ...key,
+    verdict: outcome.verdict,
+    correct,
+    consistentCorrect: ev.swap ? correct && outcome.position_consistent : null,
+    invalidVotes: v.invalid,
+    totalVotes: v.A + v.B + v.tie + v.invalid,
+    detail: {
+      position_consistent: outcome.position_consistent,
+      confidence: outcome.confidence,
+      votes: v,
+      usage: outcome.usage,
+      outputs: outcome.samples.map((s) => ({ order: s.order, vote: s.vote, text: s.text })),
+    },
+  });
+  return true;
+}

@@ -1,0 +1,73 @@
+import type { AppDeps } from "../app-types";
+import { finishEvaluation, getEvaluation, TERMINAL_STATUSES, type EvaluationRow } from "../db/queries/evaluations";
+import type { QueueOptions } from "../jobs/queue";
+import type { WorkerRegistrar } from "../jobs/workers";
+import { ApiError } from "../lib/errors";
+import { runEvaluation } from "./runner";
+
+export const EVALUATION_QUEUE = "evaluation-run";
+
+// The heartbeat hands a job whose process died to another worker after ~30 s, which resumes it
+// from its stored units; the long expiry only bounds a run that is alive but stuck.
+const QUEUE_OPTIONS: QueueOptions = {
+  heartbeatSeconds: 30,
+  retryLimit: 5,
+  retryDelaySeconds: 5,
+  expireInSeconds: 12 * 3600,
+};
+
+/** Starts the background runner for evaluations (listed in REGISTRARS, src/jobs/workers.ts). */
+export const registerEvaluationWorker: WorkerRegistrar = async (deps) => {
+  await deps.jobs.ensureQueue(EVALUATION_QUEUE, QUEUE_OPTIONS);
+  // One run per evaluation per process: a redelivered job for a run still going here is a no-op.
+  const running = new Set<string>();
+  await deps.jobs.work<{ evaluation_id: string }>(
+    EVALUATION_QUEUE,
+    async (data) => {
+      const id = data.evaluation_id;
+      if (typeof id !== "string" || running.has(id)) return;
+      running.add(id);
+      try {
+        await runEvaluation(deps, id);
+      } finally {
+        running.delete(id);
+      }
+    },
+    { localConcurrency: 2 },
+  );
+};
+
+/** Hands a created evaluation to the background runner. 503 where no runner exists. */
+export async function enqueueEvaluation(deps: Pick<AppDeps, "jobs">, id: string): Promise<void> {
+  if (!deps.jobs) throw new ApiError("service_unavailable", "background jobs are disabled on this instance (JOBS_ENABLED=false)");
+  await deps.jobs.ensureQueue(EVALUATION_QUEUE, QUEUE_OPTIONS);
+  await deps.jobs.send(EVALUATION_QUEUE, { evaluation_id: id });
+}
+
+/** Cancels a queued or running evaluation; 404 unknown, 409 already ended. The runner stops within its poll interval. */
+export async function cancelEvaluation(deps: Pick<AppDeps, "database">, id: string): Promise<EvaluationRow> {
+  const db = deps.database.db;
+  const row = await finishEvaluation(db, id, { status: "canceled" });
+  if (row) return row;
+  const existing = await getEvaluation(db, id);
+  if (!existing) throw new ApiError("not_found", `no evaluation ${id}`);
+  throw new ApiError("conflict", `evaluation ${id} has already ended (${existing.status})`);
+}
+
+/**
+ * Polls until the evaluation ends (or `timeoutMs` passes, then returns the row as it is).
+ * For callers that enqueued instead of running inline.
+ */
+export async function waitForEvaluation(
+  deps: Pick<AppDeps, "database">,
+  id: string,
+  opts: { timeoutMs: number; pollMs?: number; signal?: AbortSignal },
+): Promise<EvaluationRow> {
+  const deadline = Date.now() + opts.timeoutMs;
+  for (;;) {
+    const row = await getEvaluation(deps.database.db, id);
+    if (!row) throw new ApiError("not_found", `no evaluation ${id}`);
+    if (TERMINAL_STATUSES.includes(row.status) || Date.now() >= deadline || opts.signal?.aborted) return row;
+    await new Promise((r) => setTimeout(r, opts.pollMs ?? 250));
+  }
+}

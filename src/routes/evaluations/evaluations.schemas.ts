@@ -1,0 +1,152 @@
+import { z } from "@hono/zod-openapi";
+import type { EvaluationWithNames } from "../../db/queries/evaluations";
+import { LabelSchema, SourceSchema } from "../heldout/heldout.schemas";
+
+const Ref = z.object({ id: z.uuid(), name: z.string() });
+const Interval = z.tuple([z.number(), z.number()]);
+const Breakdown = z.object({ n: z.number().int(), correct: z.number().int(), accuracy: z.number() });
+
+export const GateParamsSchema = z
+  .strictObject({
+    min_delta: z.number().min(0).max(1).openapi({ description: "Required accuracy gain, absolute (0.01 = 1 point). Default GATE_MIN_DELTA (0.01)" }),
+    alpha: z.number().gt(0).max(1).openapi({ description: "The paired test must give p < alpha. Default GATE_ALPHA (0.05)" }),
+    consistency_tolerance: z
+      .number()
+      .min(0)
+      .max(1)
+      .openapi({ description: "Largest allowed drop in position-consistent accuracy. Default GATE_CONSISTENCY_TOLERANCE (0.02)" }),
+  })
+  .openapi("GateParams");
+
+export const VersionMetricsSchema = z
+  .object({
+    n: z.number().int().openapi({ description: "Items scored (judged by both versions)" }),
+    correct: z.number().int(),
+    accuracy: z.number().openapi({ description: "Verdict equals the label; a `tie` label needs a `tie` verdict; no verdict is wrong" }),
+    ci95: Interval.openapi({ description: "95% Wilson score interval for accuracy" }),
+    position_consistent_correct: z.number().int().nullable(),
+    position_consistent_accuracy: z.number().nullable().openapi({ description: "Correct in both answer orders; null without swap" }),
+    position_consistent_ci95: Interval.nullable(),
+    no_verdict: z.number().int().openapi({ description: "Items where every judge output was unparseable (scored wrong)" }),
+    invalid_output_rate: z.number().openapi({ description: "Unparseable judge outputs / all judge outputs" }),
+    llm_failures: z.number().int().openapi({ description: "Items whose LLM call failed after retries (left out of every number)" }),
+    by_category: z.record(z.string(), Breakdown),
+    by_source: z.record(z.string(), Breakdown),
+    usage: z.object({ prompt_tokens: z.number().int(), completion_tokens: z.number().int(), llm_requests: z.number().int() }),
+  })
+  .openapi("VersionMetrics");
+
+const Check = z.object({ passed: z.boolean(), value: z.number(), threshold: z.number() });
+
+export const EvaluationResultSchema = z
+  .object({
+    n: z.number().int().openapi({ description: "Identical items both versions were scored on" }),
+    excluded_items: z.number().int().openapi({ description: "Items left out because an LLM call failed for either version" }),
+    candidate: VersionMetricsSchema,
+    baseline: VersionMetricsSchema,
+    comparison: z
+      .object({
+        n: z.number().int(),
+        test: z.literal("exact one-sided McNemar"),
+        candidate_accuracy: z.number(),
+        baseline_accuracy: z.number(),
+        delta: z.number().openapi({ description: "candidate − baseline accuracy" }),
+        both_correct: z.number().int(),
+        both_wrong: z.number().int(),
+        candidate_only_correct: z.number().int(),
+        baseline_only_correct: z.number().int(),
+        p_value: z.number().openapi({ description: "P(candidate_only_correct or more | no difference), exact binomial on discordant items" }),
+        consistency_delta: z.number().openapi({ description: "candidate − baseline position-consistent accuracy" }),
+      })
+      .openapi("PairedComparison"),
+    decision: z
+      .object({
+        decision: z.enum(["promote", "reject"]),
+        reasons: z.array(z.string()),
+        checks: z.object({ delta: Check, p_value: Check, consistency: Check }),
+        params: GateParamsSchema,
+      })
+      .openapi("GateDecision"),
+    applied: z
+      .object({
+        applied: z.boolean(),
+        outcome: z.enum(["promoted", "rejected", "not_applied_active_changed", "not_requested"]),
+        note: z.string(),
+      })
+      .openapi({ description: "What promote: true did with the decision" }),
+  })
+  .openapi("EvaluationResult");
+
+export const EvaluationSchema = z
+  .object({
+    id: z.uuid(),
+    evaluator_id: z.uuid(),
+    status: z.enum(["queued", "running", "completed", "failed", "canceled"]),
+    candidate: Ref,
+    baseline: Ref.nullable(),
+    filter: z.record(z.string(), z.unknown()),
+    samples: z.number().int(),
+    swap: z.boolean(),
+    promote: z.boolean(),
+    gate: GateParamsSchema,
+    progress: z.object({
+      done: z.number().int().openapi({ description: "(item, version) judgments stored" }),
+      total: z.number().int().openapi({ description: "items × 2 versions" }),
+    }),
+    result: EvaluationResultSchema.nullable().openapi({ description: "Set once completed" }),
+    error: z.string().nullable(),
+    training_run_id: z.uuid().nullable(),
+    actor: z.string().nullable(),
+    created_at: z.string(),
+    started_at: z.string().nullable(),
+    finished_at: z.string().nullable(),
+  })
+  .openapi("Evaluation");
+
+export const CreateEvaluationSchema = z
+  .strictObject({
+    evaluator: z.string().min(1).max(63).optional().openapi({ description: "Default `default`" }),
+    version: z.string().min(1).max(100).openapi({ description: "Candidate version, id or name" }),
+    against: z.string().min(1).max(100).optional().openapi({ description: "Baseline version; default the active one" }),
+    filter: z
+      .strictObject({
+        source: SourceSchema.optional(),
+        category: z.string().min(1).max(100).optional(),
+        label: LabelSchema.optional(),
+        training_run_id: z.uuid().optional(),
+        limit: z.number().int().min(1).max(100_000).optional().openapi({ description: "At most this many items (an unbiased subset)" }),
+      })
+      .optional()
+      .openapi({ description: "Which held-out items; default all of the evaluator's items" }),
+    samples: z.number().int().min(1).max(32).optional().openapi({ description: "Judgments per order, majority-voted; default 1" }),
+    swap: z.boolean().optional().openapi({ description: "Judge both orders; default true (required for promote)" }),
+    promote: z
+      .boolean()
+      .optional()
+      .openapi({ description: "Apply the promotion gate on completion: pass → the candidate becomes active, fail → `rejected`. Default false" }),
+    gate: GateParamsSchema.partial().optional().openapi({ description: "Override the gate's defaults for this evaluation" }),
+  })
+  .openapi("CreateEvaluation");
+
+export function presentEvaluation(e: EvaluationWithNames) {
+  return {
+    id: e.id,
+    evaluator_id: e.evaluatorId,
+    status: e.status,
+    candidate: { id: e.candidateVersionId, name: e.candidateName },
+    baseline: e.baselineVersionId && e.baselineName ? { id: e.baselineVersionId, name: e.baselineName } : null,
+    filter: e.filter ?? {},
+    samples: e.samples,
+    swap: e.swap,
+    promote: e.promote,
+    gate: e.gate as z.infer<typeof GateParamsSchema>,
+    progress: { done: e.progressDone, total: e.progressTotal },
+    result: (e.result ?? null) as z.infer<typeof EvaluationResultSchema> | null,
+    error: e.error,
+    training_run_id: e.trainingRunId,
+    actor: e.actor,
+    created_at: e.createdAt.toISOString(),
+    started_at: e.startedAt ? e.startedAt.toISOString() : null,
+    finished_at: e.finishedAt ? e.finishedAt.toISOString() : null,
+  };
+}

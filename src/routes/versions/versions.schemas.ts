@@ -1,0 +1,108 @@
+import { z } from "@hono/zod-openapi";
+import type { VersionRow } from "../../db/queries/versions";
+import { parseVerdict, validateJudgeTemplate } from "../../judge";
+
+export const VersionRefSchema = z.object({ id: z.uuid(), name: z.string() }).openapi("VersionRef");
+
+export const VersionParamsSchema = z
+  .strictObject({
+    temperature: z.number().min(0).max(2).optional(),
+    top_p: z.number().gt(0).max(1).optional(),
+    samples: z.number().int().min(1).max(32).optional().openapi({ description: "Default samples per order for judge requests" }),
+    swap: z.boolean().optional().openapi({ description: "Default swap for judge requests" }),
+  })
+  .openapi("VersionParams");
+
+export const FewShotSchema = z
+  .strictObject({
+    instruction: z.string().min(1).max(50_000),
+    response_a: z.string().min(1).max(100_000),
+    response_b: z.string().min(1).max(100_000),
+    judgment: z
+      .string()
+      .min(1)
+      .max(20_000)
+      .refine((t) => parseVerdict(t).vote !== "invalid", "judgment must end with a verdict marker ([[A]], [[B]] or [[C]])")
+      .openapi({ description: "The judge's full answer for this pair, ending in [[A]], [[B]] or [[C]]" }),
+  })
+  .openapi("FewShotExample");
+
+export const VersionSchema = z
+  .object({
+    id: z.uuid(),
+    name: z.string().openapi({ example: "v3" }),
+    number: z.number().int(),
+    evaluator: z.string(),
+    model: z.string(),
+    base_url: z.string().nullable(),
+    prompt_template: z.string(),
+    few_shot: z.array(FewShotSchema),
+    params: z.record(z.string(), z.unknown()),
+    status: z.enum(["candidate", "active", "retired", "rejected"]),
+    notes: z.string().nullable(),
+    training_run_id: z.uuid().nullable(),
+    iteration: z.number().int().nullable(),
+    metrics: z
+      .record(z.string(), z.unknown())
+      .nullable()
+      .openapi({ description: "Summary of the latest completed evaluation this version took part in" }),
+    gate_decision: z
+      .record(z.string(), z.unknown())
+      .nullable()
+      .openapi({ description: "The promotion gate's latest decision on this version (evaluations with promote: true)" }),
+    created_at: z.string(),
+    activated_at: z.string().nullable().openapi({ description: "When it last became active" }),
+  })
+  .openapi("Version");
+
+export const RegisterVersionSchema = z
+  .strictObject({
+    evaluator: z.string().min(1).max(63).optional().openapi({ description: "Default `default`" }),
+    model: z.string().trim().min(1).max(200),
+    base_url: z.url().max(2000).optional().openapi({ description: "OpenAI-compatible base URL; default OPENAI_BASE_URL" }),
+    prompt_template: z
+      .string()
+      .min(1)
+      .max(50_000)
+      .superRefine((t, ctx) => {
+        for (const problem of validateJudgeTemplate(t)) ctx.addIssue({ code: "custom", message: problem });
+      })
+      .optional()
+      .openapi({ description: "Judge prompt ({{system}} / {{user}} sections); default the built-in template" }),
+    few_shot: z.array(FewShotSchema).max(64).optional(),
+    params: VersionParamsSchema.optional(),
+    notes: z.string().max(5000).optional(),
+    training_run_id: z.uuid().optional().openapi({ description: "The training run that produced this model" }),
+    iteration: z.number().int().min(0).max(10_000).optional(),
+  })
+  .openapi("RegisterVersion");
+
+export const ActivationResultSchema = z
+  .object({
+    version: VersionSchema,
+    previous: VersionRefSchema.nullable().openapi({ description: "The version that was active before (now retired)" }),
+    audit_event_id: z.uuid(),
+  })
+  .openapi("ActivationResult");
+
+export function presentVersion(v: VersionRow, evaluatorName: string) {
+  return {
+    id: v.id,
+    name: v.name,
+    number: v.number,
+    evaluator: evaluatorName,
+    model: v.model,
+    base_url: v.baseUrl,
+    prompt_template: v.promptTemplate,
+    few_shot: v.fewShot,
+    params: v.params as Record<string, unknown>,
+    status: v.status,
+    notes: v.notes,
+    training_run_id: v.trainingRunId,
+    iteration: v.iteration,
+    metrics: v.metrics ?? null,
+    gate_decision: v.gateDecision ?? null,
+    created_at: v.createdAt.toISOString(),
+    activated_at: v.activatedAt ? v.activatedAt.toISOString() : null,
+  };
+}
