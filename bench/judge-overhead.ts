@@ -40,6 +40,7 @@ async function serveChild(mode: "app" | "bare", port: number): Promise<void> {
       return c.json(reply, 200);
     });
     serve({ fetch: bare.fetch, port, hostname: "127.0.0.1" }, () => console.log("ready"));
+    process.once("SIGTERM", () => process.exit(0));
     return;
   }
   const pino = (await import("pino")).default;
@@ -50,8 +51,12 @@ async function serveChild(mode: "app" | "bare", port: number): Promise<void> {
   // Production log volume (one line per request at info), written where it costs what it costs
   // in production but does not mix with the report.
   const logger = pino({ level: config.logLevel }, pino.destination({ dest: "/dev/null", sync: false }));
-  const { deps } = await createNodeDeps(config, logger);
-  serve({ fetch: createApp(deps).fetch, port, hostname: "127.0.0.1" }, () => console.log("ready"));
+  const { deps, close } = await createNodeDeps(config, logger);
+  const server = serve({ fetch: createApp(deps).fetch, port, hostname: "127.0.0.1" }, () => console.log("ready"));
+  process.once("SIGTERM", () => {
+    server.close();
+    void close().finally(() => process.exit(0));
+  });
 }
 
 // ---- parent -------------------------------------------------------------------------------
@@ -69,7 +74,9 @@ async function freePort(): Promise<number> {
 
 async function startChild(mode: "app" | "bare", env: Record<string, string>): Promise<Child> {
   const port = await freePort();
-  const proc = spawn(process.execPath, ["--import", "tsx", SELF, "serve", mode, String(port)], {
+  // BENCH_PROFILE_DIR=<dir> writes a V8 CPU profile of each server child there, to see where time goes.
+  const profile = process.env.BENCH_PROFILE_DIR ? ["--cpu-prof", `--cpu-prof-dir=${process.env.BENCH_PROFILE_DIR}`] : [];
+  const proc = spawn(process.execPath, [...profile, "--import", "tsx", SELF, "serve", mode, String(port)], {
     cwd: REPO_ROOT,
     env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "/tmp", ...env },
     stdio: ["ignore", "pipe", "inherit"],
@@ -106,9 +113,35 @@ async function postJudge(url: string, body: object): Promise<any> {
   return json;
 }
 
-type Load = { label: string; rps: number; p50: number; p99: number; mean: number; total: number; bad: number };
+type Load = {
+  label: string;
+  rps: number;
+  p50: number;
+  p99: number;
+  mean: number;
+  total: number;
+  bad: number;
+  /** Committed database transactions per request (single statements count one each). */
+  dbTxPerRequest?: number;
+};
 
-async function load(label: string, url: string, body: object, connections: number, seconds: number): Promise<Load> {
+/**
+ * Counts committed transactions in one database. PostgreSQL 15+ backends publish their counts
+ * at most once a second while busy and within 10 s once idle, hence STATS_SETTLE_MS.
+ */
+type TxCounter = () => Promise<number>;
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const STATS_SETTLE_MS = 11_000;
+
+async function load(
+  label: string,
+  url: string,
+  body: object,
+  connections: number,
+  seconds: number,
+  tx?: { count: TxCounter; idlePerSecond: number },
+): Promise<Load> {
   const opts = {
     url: `${url}/v1/judge`,
     method: "POST" as const,
@@ -117,8 +150,17 @@ async function load(label: string, url: string, body: object, connections: numbe
     connections,
   };
   await autocannon({ ...opts, duration: 2 }); // warm-up: JIT, connection pools, prepared statements
+  await sleep(tx ? STATS_SETTLE_MS : 0);
+  const txBefore = await tx?.count();
+  const started = performance.now();
   const r = await autocannon({ ...opts, duration: seconds });
+  const elapsedSeconds = (performance.now() - started) / 1000;
+  await sleep(tx ? STATS_SETTLE_MS : 0);
+  const txAfter = await tx?.count();
   return {
+    ...(tx && txBefore !== undefined && txAfter !== undefined
+      ? { dbTxPerRequest: (txAfter - txBefore - tx.idlePerSecond * (elapsedSeconds + STATS_SETTLE_MS / 1000)) / r.requests.total }
+      : {}),
     label,
     rps: r.requests.average,
     p50: r.latency.p50,
@@ -137,6 +179,12 @@ async function main(): Promise<void> {
   const scratch = await createScratchPostgres(serverUrl, "sj_bench");
   const llm = await startFakeLlm({ behavior: oracleJudge });
   const children: Child[] = [];
+  const { default: postgres } = await import("postgres");
+  const stats = postgres(serverUrl, { max: 1, onnotice: () => {} });
+  const countTx: TxCounter = async () => {
+    const [row] = await stats`select xact_commit::bigint as n from pg_stat_database where datname = ${scratch.name}`;
+    return Number(row?.n ?? 0);
+  };
   try {
     const appEnv = {
       DATABASE_URL: scratch.url,
@@ -165,28 +213,43 @@ async function main(): Promise<void> {
 
     // Part 1: the judge path with its LLM calls and writes, the cached path, and the bare route.
     const sample = await postJudge(app.url, { ...JUDGE_BODY, cache: false });
-    const judged = await load("POST /v1/judge (cache: false; swap, 1 sample → 2 LLM calls)", app.url, { ...JUDGE_BODY, cache: false }, connections, seconds);
-    const llmCallsDuringLoad = llm.chatRequests().length;
-    const cached = await load("POST /v1/judge (cache hit → 0 LLM calls)", app.url, JUDGE_BODY, connections, seconds);
+    // Background transactions (the job runner's polling) happen whatever the load; subtract them.
+    await sleep(STATS_SETTLE_MS);
+    const idleFrom = await countTx();
+    await sleep(2 * STATS_SETTLE_MS);
+    const idlePerSecond = ((await countTx()) - idleFrom) / ((2 * STATS_SETTLE_MS) / 1000);
+    const tx = { count: countTx, idlePerSecond };
+
+    // The cache-hit run goes first: after the cache-off run thousands of stored judgments share
+    // this request's hash, which is not what a cache lookup normally meets.
+    const llmCallsBefore = llm.chatRequests().length;
+    const cached = await load(`POST /v1/judge, cache hit (0 LLM calls), ${connections} connections`, app.url, JUDGE_BODY, connections, seconds, tx);
+    const llmCallsOnCacheHits = llm.chatRequests().length - llmCallsBefore;
+    const judged = await load(`POST /v1/judge, cache: false (2 LLM calls), ${connections} connections`, app.url, { ...JUDGE_BODY, cache: false }, connections, seconds, tx);
+    // One connection: the time a request spends in selfjudge with no queueing in front of it.
+    const judgedSerial = await load("POST /v1/judge, cache: false (2 LLM calls), 1 connection", app.url, { ...JUDGE_BODY, cache: false }, 1, seconds);
     await app.stop();
     children.pop();
 
     const bareServer = await startChild("bare", { BENCH_BARE_JSON: JSON.stringify(sample) });
     children.push(bareServer);
-    const bare = await load("bare Hono route, same JSON", bareServer.url, JUDGE_BODY, connections, seconds);
+    const bare = await load(`bare Hono route, same JSON, ${connections} connections`, bareServer.url, JUDGE_BODY, connections, seconds);
+    const bareSerial = await load("bare Hono route, same JSON, 1 connection", bareServer.url, JUDGE_BODY, 1, seconds);
 
     // Other work on the machine skews every figure; the 1-minute load average says how much.
     const machine = `${cpus().length} × ${cpus()[0]?.model ?? "CPU"}, ${Math.round(totalmem() / 2 ** 30)} GiB RAM, Node ${process.version}, load average ${loadStart.toFixed(2)} at start / ${loadavg()[0]!.toFixed(2)} at end`;
-    const report = renderReport({ machine, connections, seconds, judged, cached, bare, fanout });
+    if (llmCallsOnCacheHits !== 0) throw new Error(`cache hits made ${llmCallsOnCacheHits} LLM calls`);
+    const report = renderReport({ machine, connections, seconds, judged, cached, bare, judgedSerial, bareSerial, fanout });
     console.log(report);
     await mkdir(`${REPO_ROOT}/bench/results`, { recursive: true });
     await writeFile(
       `${REPO_ROOT}/bench/results/judge-overhead-${new Date().toISOString().replace(/[:.]/g, "-")}.json`,
-      JSON.stringify({ machine, connections, seconds, judged, cached, bare, fanout, llmCallsDuringLoad }, null, 2),
+      JSON.stringify({ machine, connections, seconds, judged, cached, bare, judgedSerial, bareSerial, fanout, llmCallsOnCacheHits }, null, 2),
     );
   } finally {
     for (const c of children) await c.stop();
     await llm.close();
+    await stats.end();
     await scratch.drop();
   }
 }
@@ -198,21 +261,26 @@ function renderReport(r: {
   judged: Load;
   cached: Load;
   bare: Load;
+  judgedSerial: Load;
+  bareSerial: Load;
   fanout: Array<{ honoursN: boolean; swap: boolean; samples: number; reported: number; received: number }>;
 }): string {
   const f = (n: number, d = 1) => n.toFixed(d);
-  const row = (l: Load) => `| ${l.label} | ${f(l.rps, 0)} | ${f(l.p50)} | ${f(l.p99)} | ${f(l.mean, 2)} | ${l.total} | ${l.bad} |`;
+  const row = (l: Load) =>
+    `| ${l.label} | ${f(l.rps, 0)} | ${f(l.p50)} | ${f(l.p99)} | ${f(l.mean, 2)} | ${l.total} | ${l.bad} | ${l.dbTxPerRequest === undefined ? "–" : f(l.dbTxPerRequest)} |`;
   const lines = [
-    `Machine: ${r.machine}. PostgreSQL on the same machine. ${r.connections} connections, ${r.seconds} s per run after a 2 s warm-up.`,
+    `Machine: ${r.machine}. PostgreSQL on the same machine. ${r.seconds} s per run after a 2 s warm-up.`,
     "",
-    "| endpoint | req/s | p50 ms | p99 ms | mean ms | requests | non-2xx/errors |",
-    "| --- | ---: | ---: | ---: | ---: | ---: | ---: |",
+    "| endpoint | req/s | p50 ms | p99 ms | mean ms | requests | non-2xx/errors | DB transactions/request |",
+    "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
     row(r.judged),
     row(r.cached),
     row(r.bare),
+    row(r.judgedSerial),
+    row(r.bareSerial),
     "",
-    `- Throughput ratio, bare / judge: **${f(r.bare.rps / r.judged.rps)}×** (cache hit: ${f(r.bare.rps / r.cached.rps)}×).`,
-    `- Added latency of the judge path over the bare route: p50 **+${f(r.judged.p50 - r.bare.p50)} ms**, p99 **+${f(r.judged.p99 - r.bare.p99)} ms** (cache hit: p50 +${f(r.cached.p50 - r.bare.p50)} ms, p99 +${f(r.cached.p99 - r.bare.p99)} ms).`,
+    `- Throughput ratio at ${r.connections} connections, bare / judge: **${f(r.bare.rps / r.judged.rps)}×** (cache hit: ${f(r.bare.rps / r.cached.rps)}×).`,
+    `- Added latency, judge minus bare, 1 connection: p50 **+${f(r.judgedSerial.p50 - r.bareSerial.p50)} ms**, p99 **+${f(r.judgedSerial.p99 - r.bareSerial.p99)} ms**; at ${r.connections} connections: p50 +${f(r.judged.p50 - r.bare.p50)} ms, p99 +${f(r.judged.p99 - r.bare.p99)} ms (cache hit: p50 +${f(r.cached.p50 - r.bare.p50)} ms, p99 +${f(r.cached.p99 - r.bare.p99)} ms).`,
     "",
     "LLM requests per judgment (`usage.llm_requests`; the fake server's own count in brackets):",
     "",
