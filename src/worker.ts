@@ -5,7 +5,7 @@ import { createApp } from "./app";
 import { ConfigError, parseConfig } from "./config";
 import { openPostgres } from "./db/client";
 import { systemClock } from "./lib/clock";
-import { consoleLogger } from "./lib/logger";
+import { consoleLogger, silentLogger } from "./lib/logger";
 import { createOpenAiLlmClient } from "./llm/openai-client";
 
 interface Env {
@@ -46,7 +46,7 @@ export default {
       return misconfigured("SELFJUDGE_ADMIN_KEY is not set: `wrangler secret put SELFJUDGE_ADMIN_KEY` (or .dev.vars locally)");
     }
     const database = await openPostgres(config.databaseUrl, { max: 1 });
-    const logger = consoleLogger({ service: "selfjudge" });
+    const logger = config.logLevel === "silent" ? silentLogger : consoleLogger({ service: "selfjudge" });
     const app = createApp({
       config,
       database,
