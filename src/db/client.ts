@@ -44,7 +44,7 @@ export async function openPostgres(connectionString: string, opts: { max?: numbe
  * Embedded PGlite. `dataDir` undefined means in-memory (tests). A directory is guarded by a
  * lock file so a second process cannot open (and corrupt) the same data folder.
  */
-export async function openPglite(dataDir?: string): Promise<Database> {
+export async function openPglite(dataDir?: string, opts: { loadDataDir?: Blob } = {}): Promise<Database> {
   const { PGlite } = await import("@electric-sql/pglite");
   const { drizzle } = await import("drizzle-orm/pglite");
   let releaseLock: (() => Promise<void>) | undefined;
@@ -54,7 +54,8 @@ export async function openPglite(dataDir?: string): Promise<Database> {
   }
   let pglite: PGlite;
   try {
-    pglite = new PGlite(dataDir);
+    // loadDataDir starts from a dump instead of running initdb (tests use a migrated template).
+    pglite = new PGlite({ dataDir, loadDataDir: opts.loadDataDir });
     await pglite.waitReady;
   } catch (err) {
     await releaseLock?.();

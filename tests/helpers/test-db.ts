@@ -1,6 +1,7 @@
 import postgres from "postgres";
 import { openPglite, openPostgres, type Database } from "../../src/db/client";
 import { runMigrations } from "../../src/db/migrate";
+import { pgliteTemplate } from "./pglite-template";
 
 /** True when the suite runs its PostgreSQL leg (DATABASE_URL set), false on embedded PGlite. */
 export const ON_POSTGRES = Boolean(process.env.DATABASE_URL);
@@ -12,7 +13,8 @@ export const ON_POSTGRES = Boolean(process.env.DATABASE_URL);
 export async function createTestDatabase(): Promise<Database> {
   const url = process.env.DATABASE_URL;
   if (!url) {
-    const database = await openPglite();
+    // Starting from a migrated dump skips initdb and migrations: ~1 s instead of ~5 s a file.
+    const database = await openPglite(undefined, { loadDataDir: await pgliteTemplate() });
     await runMigrations(database);
     return database;
   }
