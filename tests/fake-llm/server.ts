@@ -60,6 +60,8 @@ export interface FakeLlmOptions {
 
 export interface FakeRouteContext {
   body: unknown;
+  /** The request body as received (multipart uploads are not JSON). */
+  raw: Buffer;
   calls: readonly RecordedCall[];
   /** Matches of `path` when it is a RegExp. */
   params: RegExpMatchArray | null;
@@ -148,7 +150,7 @@ export async function startFakeLlm(opts: FakeLlmOptions = {}): Promise<FakeLlm> 
       params = path.match(r.path);
       return params !== null;
     });
-    const reply = route ? await route.handle(req, { body, calls, params }) : errorReply(404, `no route ${req.method} ${path}`);
+    const reply = route ? await route.handle(req, { body, raw, calls, params }) : errorReply(404, `no route ${req.method} ${path}`);
     if (reply === HANG) return;
     if (latencyMs > 0) await delay(latencyMs);
     if (!res.destroyed) send(res, reply);

@@ -57,11 +57,18 @@ export const trainingRuns = pgTable(
     trigger: text("trigger").notNull().default("api"),
     poolSeqAtStart: bigint("pool_seq_at_start", { mode: "number" }),
     error: text("error"),
+    // A runner owns a run while lease_until is in the future; a second delivery of the same job,
+    // or a process that took over from a dead one, waits for the lease to lapse.
+    leaseOwner: text("lease_owner"),
+    leaseUntil: timestamp("lease_until", { withTimezone: true, mode: "date" }),
     createdAt: createdAt(),
     updatedAt: timestamp("updated_at", { withTimezone: true, mode: "date" }).notNull().defaultNow(),
     finishedAt: timestamp("finished_at", { withTimezone: true, mode: "date" }),
   },
-  (t) => [index("training_runs_evaluator_created_idx").on(t.evaluatorId, t.createdAt)],
+  (t) => [
+    index("training_runs_evaluator_created_idx").on(t.evaluatorId, t.createdAt),
+    index("training_runs_status_idx").on(t.status),
+  ],
 );
 
 export const trainingPairs = pgTable(
@@ -73,14 +80,18 @@ export const trainingPairs = pgTable(
     split: text("split").$type<"train" | "heldout">().notNull(),
     category: text("category"),
     instruction: text("instruction").notNull(),
-    status: text("status").$type<"built" | "malformed" | "same_instruction" | "failed">().notNull(),
+    // "pending": selected by curation, not yet synthesised.
+    status: text("status").$type<"pending" | "built" | "malformed" | "same_instruction" | "failed">().notNull(),
     chosen: text("chosen"),
     modifiedInstruction: text("modified_instruction"),
     rejected: text("rejected"),
     rawSynthesis: text("raw_synthesis"),
     createdAt: createdAt(),
   },
-  (t) => [uniqueIndex("training_pairs_run_traffic_uq").on(t.runId, t.trafficId)],
+  (t) => [
+    uniqueIndex("training_pairs_run_traffic_uq").on(t.runId, t.trafficId),
+    index("training_pairs_traffic_idx").on(t.trafficId),
+  ],
 );
 
 export const trainingJudgments = pgTable(

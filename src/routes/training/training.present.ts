@@ -1,0 +1,48 @@
+import type { Db } from "../../db/client";
+import { getEvaluation } from "../../db/queries/evaluations";
+import type { TrainingRunRow } from "../../db/queries/training";
+import { runCounts } from "../../db/queries/training-items";
+import type { RunState } from "../../training/state";
+import type { TrainingRunBody } from "./training.schemas";
+
+/** A run as the API shows it: stored state plus counters read live from the item tables. */
+export async function presentRun(db: Db, run: TrainingRunRow, evaluatorName: string): Promise<TrainingRunBody> {
+  const iteration = Math.max(1, run.iteration);
+  const counts = await runCounts(db, run.id, iteration);
+  const state = run.state as RunState;
+  const progress: TrainingRunBody["progress"] = { ...run.progress };
+  if (state.curated) {
+    progress.synthesize = { done: counts.synthesized ?? 0, total: counts.pairs_total ?? 0 };
+    progress.annotate = { done: counts.pairs_annotated ?? 0, total: counts.pairs_built ?? 0 };
+  }
+  const evaluationId = state.iters?.[String(iteration)]?.evaluation_id;
+  if (evaluationId) {
+    const ev = await getEvaluation(db, evaluationId);
+    if (ev) progress.evaluate = { done: ev.progressDone, total: ev.progressTotal };
+  }
+  const params = run.params as Record<string, unknown>;
+  return {
+    id: run.id,
+    evaluator: evaluatorName,
+    status: run.status,
+    current_step: (run.currentStep as TrainingRunBody["current_step"]) ?? null,
+    iteration: run.iteration,
+    iterations_total: Number(params.iterations ?? 1),
+    trigger: run.trigger,
+    params,
+    progress,
+    counters: { ...(state.curate_stats ?? {}), ...counts },
+    usage: Object.fromEntries(Object.entries(run.usage).map(([k, v]) => [k, Number(v)])),
+    iterations: run.iterations,
+    waiting_for:
+      run.status === "waiting_external"
+        ? `a model trained on GET /v1/training/runs/${run.id}/dataset?iteration=${iteration}, registered with POST /v1/versions {"training_run_id": "${run.id}", ...}`
+        : null,
+    cancel_requested: run.cancelRequested,
+    error: run.error,
+    pool_seq_at_start: run.poolSeqAtStart,
+    created_at: run.createdAt.toISOString(),
+    updated_at: run.updatedAt.toISOString(),
+    finished_at: run.finishedAt?.toISOString() ?? null,
+  };
+}

@@ -1,0 +1,87 @@
+import { annotatedPairIds, builtTrainPairsPage, insertJudgments, type NewJudgment, type PairRow } from "../db/queries/training-items";
+import type { VersionRow } from "../db/queries/versions";
+import { sampleJudgments, type JudgeVersionSpec } from "../judge";
+import { isLlmError } from "../llm/errors";
+import { keysetPage, paged } from "./concurrent";
+import type { RunContext } from "./context";
+import { iterState } from "./state";
+import { WriteBehind } from "./write-behind";
+
+export function judgeSpec(ctx: RunContext, version: VersionRow): JudgeVersionSpec {
+  return {
+    model: version.model,
+    base_url: version.baseUrl,
+    prompt_template: version.promptTemplate,
+    criteria: ctx.evaluator.criteria,
+    few_shot: version.fewShot,
+    params: {},
+  };
+}
+
+/**
+ * Step 3a, rejection sampling: N judgments per pair from the current evaluator, half with y_w
+ * shown as A and half with it shown as B, at the run's temperature / top-p. Every sample is
+ * stored (for audit and DPO) in one statement per pair, so a pair is annotated fully or not at
+ * all, and a resumed run skips the pairs that already are.
+ */
+export async function annotate(ctx: RunContext, iteration: number, annotator: VersionRow): Promise<"done" | "stopped"> {
+  const { deps, params } = ctx;
+  const db = deps.db;
+  const llm = ctx.llmFor("judge");
+  const spec = judgeSpec(ctx, annotator);
+  const pageSize = deps.timing.pageSize;
+  const nAb = Math.ceil(params.samples_per_pair / 2);
+  const nBa = params.samples_per_pair - nAb;
+  const st = iterState(ctx.state, iteration);
+  let failed = 0;
+
+  // Built pairs by id, minus those this iteration already annotated (a resumed run skips them).
+  const source = paged(async (after) => {
+    const page = await builtTrainPairsPage(db, ctx.runId, after, pageSize);
+    const done = await annotatedPairIds(db, ctx.runId, iteration, page.map((p) => p.id));
+    return { items: page.filter((p) => !done.has(p.id)), next: keysetPage(page, pageSize, (p) => p.id).next };
+  });
+  const writer = new WriteBehind<NewJudgment>((rows) => insertJudgments(db, rows));
+  const { stopped } = await ctx.forEachItem(source, async (pair: PairRow) => {
+    const input = { instruction: pair.instruction, response_a: pair.chosen ?? "", response_b: pair.rejected ?? "" };
+    let rows: NewJudgment[];
+    try {
+      const [ab, ba] = await ctx.withItemSignal((signal) => {
+        const opts = { temperature: params.temperature, top_p: params.top_p, signal };
+        return Promise.all([
+          sampleJudgments(llm, spec, input, { order: "ab", n: nAb, ...opts }),
+          nBa > 0 ? sampleJudgments(llm, spec, input, { order: "ba", n: nBa, ...opts }) : null,
+        ]);
+      });
+      // Caller frame: response_a is y_w, so a judgment is correct exactly when it votes A there.
+      rows = [
+        ...ab.judgments.map((j) => ({ sampleIndex: j.index, order: "ab" as const, j })),
+        ...(ba?.judgments ?? []).map((j) => ({ sampleIndex: nAb + j.index, order: "ba" as const, j })),
+      ].map(({ sampleIndex, order, j }) => ({
+        runId: ctx.runId,
+        iteration,
+        pairId: pair.id,
+        sampleIndex,
+        order,
+        text: j.text,
+        vote: j.raw_vote,
+        picksChosen: j.vote === "A",
+      }));
+    } catch (err) {
+      if (ctx.signal.aborted) return;
+      if (!isLlmError(err)) throw err;
+      failed += 1;
+      ctx.log.warn({ pair: pair.id, err: String(err) }, "annotation failed; the pair is skipped");
+      return;
+    }
+    await writer.add(rows);
+  }).finally(() => writer.flush());
+  st.annotate_failed = (st.annotate_failed ?? 0) + failed;
+  if (stopped) {
+    await ctx.save();
+    return "stopped";
+  }
+  st.annotated = true;
+  await ctx.save();
+  return "done";
+}

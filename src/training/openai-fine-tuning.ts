@@ -1,0 +1,49 @@
+import OpenAI, { toFile } from "openai";
+import type { Config } from "../config";
+import type { FineTuningApi, FineTuningJob } from "./trainers/openai";
+
+/** FineTuningApi over the OpenAI SDK (files + fine_tuning.jobs) at the configured base URL. */
+export function createOpenAiFineTuningApi(llm: Config["llm"], baseURL?: string | null): FineTuningApi {
+  const sdk = new OpenAI({
+    baseURL: baseURL || llm.baseURL,
+    apiKey: llm.apiKey || "not-set",
+    timeout: llm.timeoutMs,
+    maxRetries: llm.maxRetries,
+    // Explicit nulls stop the SDK from reading OPENAI_* variables behind the config's back.
+    organization: null,
+    project: null,
+    adminAPIKey: null,
+    webhookSecret: null,
+    logLevel: "off",
+  });
+  const asJob = (j: { id: string; status: string; fine_tuned_model: string | null; error?: unknown }): FineTuningJob => ({
+    id: j.id,
+    status: j.status,
+    fine_tuned_model: j.fine_tuned_model,
+    error: (j.error as FineTuningJob["error"]) ?? null,
+  });
+  return {
+    async uploadJsonl(filename, content, signal) {
+      const file = await sdk.files.create(
+        { file: await toFile(Buffer.from(content, "utf8"), filename, { type: "application/jsonl" }), purpose: "fine-tune" },
+        signal ? { signal } : undefined,
+      );
+      return { id: file.id };
+    },
+    async createJob(a, signal) {
+      const job = await sdk.fineTuning.jobs.create(
+        { model: a.model, training_file: a.trainingFile, suffix: a.suffix, metadata: a.metadata },
+        signal ? { signal } : undefined,
+      );
+      return asJob(job);
+    },
+    async findJob(metadata, signal) {
+      const page = await sdk.fineTuning.jobs.list({ limit: 100 }, signal ? { signal } : undefined);
+      const hit = page.data.find((j) => Object.entries(metadata).every(([k, v]) => j.metadata?.[k] === v));
+      return hit ? asJob(hit) : null;
+    },
+    async retrieveJob(id, signal) {
+      return asJob(await sdk.fineTuning.jobs.retrieve(id, signal ? { signal } : undefined));
+    },
+  };
+}

@@ -1,0 +1,28 @@
+import type { FewShotExample } from "../../db/schema";
+import { findRunCandidate } from "../../db/queries/training";
+import { insertVersion, type VersionRow } from "../../db/queries/versions";
+import type { TrainContext } from "./types";
+
+/**
+ * The candidate version of an iteration, created once: a re-executed train step finds the one it
+ * made before instead of adding a second.
+ */
+export async function ensureCandidate(
+  ctx: TrainContext,
+  v: { model: string; baseUrl?: string | null; fewShot: FewShotExample[]; notes: string },
+): Promise<VersionRow> {
+  const existing = await findRunCandidate(ctx.deps.db, ctx.runId, ctx.iteration);
+  if (existing) return existing;
+  return insertVersion(ctx.deps.db, {
+    evaluatorId: ctx.evaluator.id,
+    model: v.model,
+    baseUrl: v.baseUrl === undefined ? ctx.baseVersion.baseUrl : v.baseUrl,
+    promptTemplate: ctx.baseVersion.promptTemplate,
+    fewShot: v.fewShot,
+    params: ctx.baseVersion.params,
+    status: "candidate",
+    notes: v.notes,
+    trainingRunId: ctx.runId,
+    iteration: ctx.iteration,
+  });
+}

@@ -1,0 +1,102 @@
+import { datasetLines } from "../dataset";
+import { ensureCandidate } from "./candidate";
+import type { Trainer } from "./types";
+
+export type FineTuningStatus = "validating_files" | "queued" | "running" | "succeeded" | "failed" | "cancelled";
+
+export interface FineTuningJob {
+  id: string;
+  status: FineTuningStatus | string;
+  fine_tuned_model: string | null;
+  error?: { message?: string | null } | null;
+}
+
+/** The slice of a fine-tuning API the trainer needs (OpenAI's files + fine_tuning/jobs). */
+export interface FineTuningApi {
+  uploadJsonl(filename: string, content: string, signal?: AbortSignal): Promise<{ id: string }>;
+  createJob(
+    args: { model: string; trainingFile: string; suffix: string; metadata: Record<string, string> },
+    signal?: AbortSignal,
+  ): Promise<FineTuningJob>;
+  /** A job created earlier for this metadata, so a crash between create and save does not create a second. */
+  findJob(metadata: Record<string, string>, signal?: AbortSignal): Promise<FineTuningJob | null>;
+  retrieveJob(id: string, signal?: AbortSignal): Promise<FineTuningJob>;
+}
+
+function sleep(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    const t = setTimeout(done, ms);
+    function done() {
+      clearTimeout(t);
+      signal.removeEventListener("abort", done);
+      resolve();
+    }
+    signal.addEventListener("abort", done, { once: true });
+  });
+}
+
+/**
+ * Supervised fine-tuning through an OpenAI-compatible fine-tuning API. Each iteration starts from
+ * the evaluator's seed model, as in the paper. The file id and job id are saved as soon as they
+ * exist, so a restarted run follows the same job instead of paying for another.
+ */
+export function createOpenAiTrainer(api: FineTuningApi): Trainer {
+  return {
+    async train(ctx) {
+      const { deps, runId, iteration, signal } = ctx;
+      const metadata = { selfjudge_run_id: runId, selfjudge_iteration: String(iteration) };
+      let fileId = ctx.state.file_id as string | undefined;
+      let jobId = ctx.state.job_id as string | undefined;
+
+      if (!jobId) {
+        const existing = await api.findJob(metadata, signal);
+        if (existing) {
+          jobId = existing.id;
+          await ctx.saveState({ job_id: jobId });
+        }
+      }
+      if (!jobId && !fileId) {
+        let jsonl = "";
+        let lines = 0;
+        for await (const line of datasetLines(deps.db, runId, iteration, "sft", deps.timing.pageSize)) {
+          jsonl += line;
+          lines += 1;
+        }
+        if (lines === 0) throw new Error(`iteration ${iteration} has no training examples to upload`);
+        const file = await api.uploadJsonl(`selfjudge-${runId}-iteration-${iteration}.jsonl`, jsonl, signal);
+        fileId = file.id;
+        await ctx.saveState({ file_id: fileId, examples: lines });
+      }
+      if (!jobId) {
+        const job = await api.createJob(
+          { model: ctx.evaluator.seedModel, trainingFile: fileId!, suffix: `sj-it${iteration}`, metadata },
+          signal,
+        );
+        jobId = job.id;
+        await ctx.saveState({ job_id: jobId, status: job.status });
+      }
+
+      let wait = deps.timing.pollInitialMs;
+      for (;;) {
+        const job = await api.retrieveJob(jobId, signal);
+        if (job.status !== ctx.state.status) await ctx.saveState({ status: job.status });
+        if (job.status === "succeeded") {
+          if (!job.fine_tuned_model) throw new Error(`fine-tuning job ${jobId} succeeded without a fine_tuned_model`);
+          const version = await ensureCandidate(ctx, {
+            model: job.fine_tuned_model,
+            fewShot: [],
+            notes: `fine-tuned from ${ctx.evaluator.seedModel} by job ${jobId} (training run ${runId}, iteration ${iteration})`,
+          });
+          return { kind: "candidate", versionId: version.id, details: { job_id: jobId, file_id: fileId, fine_tuned_model: job.fine_tuned_model } };
+        }
+        if (job.status === "failed" || job.status === "cancelled") {
+          throw new Error(`fine-tuning job ${jobId} ${job.status}${job.error?.message ? `: ${job.error.message}` : ""}`);
+        }
+        if (ctx.shouldStop()) return { kind: "pending", retryAfterSeconds: Math.ceil(wait / 1000) };
+        await sleep(wait, signal);
+        if (signal.aborted) return { kind: "pending", retryAfterSeconds: 1 };
+        wait = Math.min(deps.timing.pollMaxMs, wait * 2);
+      }
+    },
+  };
+}

@@ -1,0 +1,36 @@
+import type { EvaluatorRow } from "../../db/queries/evaluators";
+import type { VersionRow } from "../../db/queries/versions";
+import type { TrainingDeps } from "../deps";
+import type { RunParams } from "../params";
+
+export interface TrainContext {
+  deps: TrainingDeps;
+  runId: string;
+  params: RunParams;
+  evaluator: EvaluatorRow;
+  /** The version active when the run started: its model, prompt and params are what candidates build on. */
+  baseVersion: VersionRow;
+  iteration: number;
+  /** This backend's saved state for the iteration (e.g. the fine-tuning job id). */
+  state: Record<string, unknown>;
+  /** Persists a patch of that state before the call that depends on it returns. */
+  saveState(patch: Record<string, unknown>): Promise<void>;
+  signal: AbortSignal;
+  shouldStop(): boolean;
+  /** Candidates of earlier iterations, which an external registration must not be mistaken for. */
+  usedVersionIds: readonly string[];
+  /** When this iteration's training data was selected (a model trained on it cannot be older). */
+  dataReadyAt: Date | null;
+}
+
+export type TrainResult =
+  | { kind: "candidate"; versionId: string; details?: Record<string, unknown> }
+  /** The run waits for something outside (a model registered through POST /v1/versions). */
+  | { kind: "waiting" }
+  /** Not finished yet (a fine-tuning job still running when the work slice ended); look again later. */
+  | { kind: "pending"; retryAfterSeconds: number };
+
+/** One way of turning an iteration's verified judgments into a candidate judge version. */
+export interface Trainer {
+  train(ctx: TrainContext): Promise<TrainResult>;
+}

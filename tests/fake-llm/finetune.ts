@@ -1,0 +1,139 @@
+import { errorReply, type FakeHttpReply, type FakeLlm } from "./server";
+
+/**
+ * A fake of OpenAI's files + fine-tuning jobs API, plugged into the fake server. A job moves
+ * validating_files → running → succeeded over successive retrieves, like a real one does over time.
+ */
+
+export interface FakeFile {
+  id: string;
+  filename: string;
+  purpose: string;
+  content: string;
+}
+
+export interface FakeFineTuningJob {
+  id: string;
+  object: "fine_tuning.job";
+  model: string;
+  training_file: string;
+  status: string;
+  fine_tuned_model: string | null;
+  suffix: string | null;
+  metadata: Record<string, string> | null;
+  created_at: number;
+  finished_at: number | null;
+  error: { message: string; code: string; param: null } | null;
+  retrieves: number;
+}
+
+export interface FineTuningFakeOptions {
+  /** Retrieves before the job succeeds. Default 2. */
+  retrievesToFinish?: number;
+  /** Make every job fail with this message. */
+  failWith?: string;
+}
+
+export interface FineTuningFake {
+  files: FakeFile[];
+  jobs: FakeFineTuningJob[];
+}
+
+export function installFineTuning(fake: FakeLlm, o: FineTuningFakeOptions = {}): FineTuningFake {
+  const state: FineTuningFake = { files: [], jobs: [] };
+  const finishAfter = o.retrievesToFinish ?? 2;
+  const view = (j: FakeFineTuningJob) => {
+    const { retrieves: _r, ...rest } = j;
+    return rest;
+  };
+
+  fake.registerRoute({
+    method: "POST",
+    path: "/v1/files",
+    async handle(req, { raw }) {
+      const form = await new Response(new Uint8Array(raw), {
+        headers: { "content-type": String(req.headers["content-type"] ?? "") },
+      })
+        .formData()
+        .catch(() => null);
+      const file = form?.get("file");
+      const purpose = form?.get("purpose");
+      if (!form || !(file instanceof Blob) || typeof purpose !== "string") return errorReply(400, "multipart file and purpose are required");
+      const content = await file.text();
+      if (purpose === "fine-tune") {
+        for (const [i, line] of content.split("\n").filter(Boolean).entries()) {
+          let ok = false;
+          try {
+            const parsed = JSON.parse(line) as { messages?: Array<{ role: string }> };
+            ok = Array.isArray(parsed.messages) && parsed.messages.at(-1)?.role === "assistant";
+          } catch {
+            ok = false;
+          }
+          if (!ok) return errorReply(400, `line ${i + 1} is not a chat fine-tuning example`);
+        }
+      }
+      const f: FakeFile = { id: `file-${state.files.length + 1}`, filename: (file as File).name ?? "upload", purpose, content };
+      state.files.push(f);
+      return {
+        status: 200,
+        body: { id: f.id, object: "file", bytes: content.length, created_at: 0, filename: f.filename, purpose, status: "processed" },
+      };
+    },
+  });
+
+  fake.registerRoute({
+    method: "POST",
+    path: "/v1/fine_tuning/jobs",
+    handle(_req, { body }): FakeHttpReply {
+      const b = body as { model?: string; training_file?: string; suffix?: string; metadata?: Record<string, string> } | undefined;
+      if (!b?.model || !b.training_file) return errorReply(400, "model and training_file are required");
+      if (!state.files.some((f) => f.id === b.training_file)) return errorReply(400, `no file ${b.training_file}`);
+      const job: FakeFineTuningJob = {
+        id: `ftjob-${state.jobs.length + 1}`,
+        object: "fine_tuning.job",
+        model: b.model,
+        training_file: b.training_file,
+        status: "validating_files",
+        fine_tuned_model: null,
+        suffix: b.suffix ?? null,
+        metadata: b.metadata ?? null,
+        created_at: Math.floor(Date.now() / 1000),
+        finished_at: null,
+        error: null,
+        retrieves: 0,
+      };
+      state.jobs.push(job);
+      return { status: 200, body: view(job) };
+    },
+  });
+
+  fake.registerRoute({
+    method: "GET",
+    path: "/v1/fine_tuning/jobs",
+    handle: () => ({ status: 200, body: { object: "list", data: [...state.jobs].reverse().map(view), has_more: false } }),
+  });
+
+  fake.registerRoute({
+    method: "GET",
+    path: /^\/v1\/fine_tuning\/jobs\/([^/]+)$/,
+    handle(_req, { params }): FakeHttpReply {
+      const job = state.jobs.find((j) => j.id === params?.[1]);
+      if (!job) return errorReply(404, `no job ${params?.[1]}`);
+      job.retrieves += 1;
+      if (job.status === "validating_files" || job.status === "running") {
+        if (job.retrieves >= finishAfter) {
+          if (o.failWith) {
+            job.status = "failed";
+            job.error = { message: o.failWith, code: "invalid_training_file", param: null };
+          } else {
+            job.status = "succeeded";
+            job.fine_tuned_model = `ft:${job.model}:selfjudge:${job.suffix ?? "x"}:${job.id}`;
+          }
+          job.finished_at = Math.floor(Date.now() / 1000);
+        } else job.status = "running";
+      }
+      return { status: 200, body: view(job) };
+    },
+  });
+  return state;
+}
