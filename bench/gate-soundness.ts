@@ -13,6 +13,7 @@
  * consistent with probability 0.92 for either version (the same judging style), so the consistency
  * check only adds noise, as in practice. Deterministic: a seeded generator.
  */
+import { mulberry32 } from "../src/lib/rng";
 import { readFileSync, writeFileSync, existsSync } from "node:fs";
 import { parseConfig } from "../src/config";
 import { decideGate, defaultGateParams } from "../src/evaluation/gate";
@@ -26,16 +27,6 @@ const REPLICATIONS = 5000;
 const CONSISTENT = 0.92;
 const SEED = 20240808;
 
-function mulberry32(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const gate = defaultGateParams(parseConfig({}));
 

@@ -12,7 +12,7 @@ import {
 import { isLlmError } from "../llm/errors";
 import { classifierMessages, parseCategory } from "./categories";
 import type { RunContext } from "./context";
-import { hexFraction, unitFor } from "./rng";
+import { hexFraction, unitFor } from "../lib/rng";
 import { stratifiedQuotas } from "./selection";
 
 // Candidates drawn per wanted training instruction, so every category has room to fill its quota.

@@ -10,7 +10,7 @@ import { dbNow } from "../db/queries/training";
 import type { VersionRow } from "../db/queries/versions";
 import { renderJudgeMessages } from "../judge";
 import type { RunContext } from "./context";
-import { rngFor } from "./rng";
+import { rngFor } from "../lib/rng";
 import { balanceLabels, chooseDpo, chooseKept, labelOf, type SampledJudgment } from "./selection";
 import { iterState } from "./state";
 

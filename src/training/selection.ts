@@ -2,7 +2,7 @@
  * The pure decisions of a run: category quotas, which judgment a pair keeps, the A/B balance,
  * DPO pairs and few-shot demonstrations. No I/O, so they are unit-tested directly.
  */
-import { pickOne, unitFor } from "./rng";
+import { pickOne, unitFor } from "../lib/rng";
 
 /**
  * Splits `total` across categories in proportion to their weights, never giving a category more

@@ -4,7 +4,7 @@ import { isLlmError } from "../llm/errors";
 import { keysetPage, paged } from "./concurrent";
 import type { RunContext } from "./context";
 import { generatorMessages, modificationMessages, parseModification } from "./prompts";
-import { unitFor } from "./rng";
+import { unitFor } from "../lib/rng";
 import { WriteBehind } from "./write-behind";
 
 /**

@@ -71,17 +71,9 @@ export const restatingJudge: Behavior = (req) => {
 
 export const hangingJudge: Behavior = () => HANG;
 
-/** Mulberry32: tiny, deterministic, good enough for test noise. */
-export function mulberry32(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { mulberry32 } from "../../src/lib/rng";
+
+export { mulberry32 };
 
 function hash(text: string): number {
   let h = 2166136261;

@@ -10,7 +10,7 @@ import {
   stratifiedQuotas,
   type SampledJudgment,
 } from "../../src/training/selection";
-import { rngFor } from "../../src/training/rng";
+import { rngFor } from "../../src/lib/rng";
 import { selectCandidates } from "../../src/training/curate";
 
 const j = (sampleIndex: number, order: "ab" | "ba", picksChosen: boolean, vote = picksChosen ? (order === "ab" ? "A" : "B") : "tie"): SampledJudgment => ({
