@@ -1,5 +1,6 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { COMMON_ERRORS, errorResponses } from "../../lib/errors";
+import { pageQueryFields, pageResponse } from "../../lib/paging";
 
 const Ref = z.object({ id: z.uuid(), name: z.string() });
 
@@ -31,19 +32,11 @@ export const listAudit = createRoute({
       evaluator: z.string().min(1).max(63).optional().openapi({ description: "Default `default`" }),
       action: z.enum(["activate", "rollback", "promote", "reject", "promote_skipped", "register"]).optional(),
       actor: z.string().min(1).max(100).optional(),
-      limit: z.coerce.number().int().min(1).max(500).default(50),
-      cursor: z.string().min(1).max(500).optional(),
+      ...pageQueryFields({ max: 500, default: 50 }),
     }),
   },
   responses: {
-    200: {
-      description: "One page",
-      content: {
-        "application/json": {
-          schema: z.object({ data: z.array(AuditEventSchema), next_cursor: z.string().nullable() }).openapi("AuditPage"),
-        },
-      },
-    },
+    200: pageResponse(AuditEventSchema, "AuditPage"),
     ...errorResponses(...COMMON_ERRORS, 404),
   },
 });

@@ -1,6 +1,7 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { COMMON_ERRORS, errorResponses } from "../../lib/errors";
 import { CreateEvaluationSchema, EvaluationSchema } from "./evaluations.schemas";
+import { pageQueryFields, pageResponse } from "../../lib/paging";
 
 export const createEvaluationRoute = createRoute({
   method: "post",
@@ -29,19 +30,11 @@ export const listEvaluationsRoute = createRoute({
       evaluator: z.string().min(1).max(63).optional().openapi({ description: "Default `default`" }),
       status: z.enum(["queued", "running", "completed", "failed", "canceled"]).optional(),
       version: z.string().min(1).max(100).optional().openapi({ description: "Only evaluations this version took part in (id or name)" }),
-      limit: z.coerce.number().int().min(1).max(100).default(20),
-      cursor: z.string().min(1).max(500).optional(),
+      ...pageQueryFields({ max: 100, default: 20 }),
     }),
   },
   responses: {
-    200: {
-      description: "One page",
-      content: {
-        "application/json": {
-          schema: z.object({ data: z.array(EvaluationSchema), next_cursor: z.string().nullable() }).openapi("EvaluationPage"),
-        },
-      },
-    },
+    200: pageResponse(EvaluationSchema, "EvaluationPage"),
     ...errorResponses(...COMMON_ERRORS, 404),
   },
 });

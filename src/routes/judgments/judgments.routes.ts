@@ -1,6 +1,7 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { COMMON_ERRORS, errorResponses } from "../../lib/errors";
 import { RefSchema, UsageSchema, VoteCountsSchema } from "../judge/judge.schemas";
+import { pageQueryFields, pageResponse } from "../../lib/paging";
 
 const VerdictSchema = z.enum(["A", "B", "tie"]);
 
@@ -64,8 +65,7 @@ export const ListJudgmentsQuerySchema = z.object({
   to: z.iso.datetime({ offset: true }).optional().openapi({ description: "Created before (ISO 8601)" }),
   verdict: VerdictSchema.optional(),
   status: z.enum(["ok", "failed"]).optional(),
-  limit: z.coerce.number().int().min(1).max(200).default(50),
-  cursor: z.string().min(1).max(500).optional().openapi({ description: "`next_cursor` of the previous page" }),
+  ...pageQueryFields({ max: 200, default: 50 }),
 });
 
 export const listJudgments = createRoute({
@@ -75,19 +75,7 @@ export const listJudgments = createRoute({
   summary: "Stored judgments, newest first, filtered and cursor-paged",
   request: { query: ListJudgmentsQuerySchema },
   responses: {
-    200: {
-      description: "One page",
-      content: {
-        "application/json": {
-          schema: z
-            .object({
-              data: z.array(JudgmentSummarySchema),
-              next_cursor: z.string().nullable().openapi({ description: "Pass as `cursor` for the next page; null on the last" }),
-            })
-            .openapi("JudgmentPage"),
-        },
-      },
-    },
+    200: pageResponse(JudgmentSummarySchema, "JudgmentPage"),
     ...errorResponses(...COMMON_ERRORS, 404),
   },
 });

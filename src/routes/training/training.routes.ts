@@ -1,6 +1,7 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { COMMON_ERRORS, errorResponses } from "../../lib/errors";
 import { StartRunSchema, TrainingRunSchema } from "./training.schemas";
+import { pageQueryFields, pageResponse } from "../../lib/paging";
 
 const RunId = z.object({ id: z.uuid() });
 
@@ -30,19 +31,11 @@ export const listRuns = createRoute({
     query: z.object({
       evaluator: z.string().min(1).max(63).optional(),
       status: z.enum(["queued", "running", "waiting_external", "completed", "failed", "canceled"]).optional(),
-      limit: z.coerce.number().int().min(1).max(100).default(20),
-      cursor: z.string().min(1).max(500).optional(),
+      ...pageQueryFields({ max: 100, default: 20 }),
     }),
   },
   responses: {
-    200: {
-      description: "One page",
-      content: {
-        "application/json": {
-          schema: z.object({ data: z.array(TrainingRunSchema), next_cursor: z.string().nullable() }).openapi("TrainingRunPage"),
-        },
-      },
-    },
+    200: pageResponse(TrainingRunSchema, "TrainingRunPage"),
     ...errorResponses(...COMMON_ERRORS, 404),
   },
 });
