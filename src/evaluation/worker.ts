@@ -1,6 +1,12 @@
 import type { AppDeps } from "../app-types";
-import { finishEvaluation, getEvaluation, TERMINAL_STATUSES, type EvaluationRow } from "../db/queries/evaluations";
-import type { QueueOptions } from "../jobs/queue";
+import {
+  finishEvaluation,
+  getEvaluation,
+  resumableEvaluationIds,
+  TERMINAL_STATUSES,
+  type EvaluationRow,
+} from "../db/queries/evaluations";
+import type { JobQueue, QueueOptions } from "../jobs/queue";
 import type { WorkerRegistrar } from "../jobs/workers";
 import { ApiError } from "../lib/errors";
 import { runEvaluation } from "./runner";
@@ -35,13 +41,21 @@ export const registerEvaluationWorker: WorkerRegistrar = async (deps) => {
     },
     { localConcurrency: 2 },
   );
+  // A process that stopped mid-evaluation (or before its job was delivered) leaves it queued or
+  // running: hand it to a worker now rather than waiting for pg-boss to notice the missing
+  // heartbeat. A job sent for a run that is already going is a no-op (see above and runEvaluation).
+  for (const id of await resumableEvaluationIds(deps.database.db)) await sendEvaluation(deps.jobs, id);
 };
 
 /** Hands a created evaluation to the background runner. 503 where no runner exists. */
 export async function enqueueEvaluation(deps: Pick<AppDeps, "jobs">, id: string): Promise<void> {
   if (!deps.jobs) throw new ApiError("service_unavailable", "background jobs are disabled on this instance (JOBS_ENABLED=false)");
-  await deps.jobs.ensureQueue(EVALUATION_QUEUE, QUEUE_OPTIONS);
-  await deps.jobs.send(EVALUATION_QUEUE, { evaluation_id: id });
+  await sendEvaluation(deps.jobs, id);
+}
+
+async function sendEvaluation(jobs: JobQueue, id: string): Promise<void> {
+  await jobs.ensureQueue(EVALUATION_QUEUE, QUEUE_OPTIONS);
+  await jobs.send(EVALUATION_QUEUE, { evaluation_id: id }, { singletonKey: id });
 }
 
 /** Cancels a queued or running evaluation; 404 unknown, 409 already ended. The runner stops within its poll interval. */

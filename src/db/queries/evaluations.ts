@@ -1,4 +1,4 @@
-import { and, desc, eq, inArray, isNotNull, sql, type SQL } from "drizzle-orm";
+import { and, desc, eq, inArray, isNotNull, isNull, sql, type SQL } from "drizzle-orm";
 import { alias } from "drizzle-orm/pg-core";
 import type { Db } from "../client";
 import { evaluationItems, evaluations, heldoutItems, versions, type EvaluationStatus } from "../schema";
@@ -119,6 +119,18 @@ export async function completeEvaluation(
 export async function getStatus(db: Db, id: string): Promise<EvaluationStatus | undefined> {
   const [row] = await db.select({ status: evaluations.status }).from(evaluations).where(eq(evaluations.id, id)).limit(1);
   return row?.status;
+}
+
+/**
+ * Evaluations a process start should hand to the evaluation worker: queued or running, and not
+ * part of a training run (the training runner drives those itself and resumes them with its run).
+ */
+export async function resumableEvaluationIds(db: Db): Promise<string[]> {
+  const rows = await db
+    .select({ id: evaluations.id })
+    .from(evaluations)
+    .where(and(inArray(evaluations.status, ["queued", "running"]), isNull(evaluations.trainingRunId)));
+  return rows.map((r) => r.id);
 }
 
 /** Units already judged (LLM failures are not done: a resumed run tries them again). */
