@@ -45,5 +45,8 @@ export function createOpenAiFineTuningApi(llm: Config["llm"], baseURL?: string |
     async retrieveJob(id, signal) {
       return asJob(await sdk.fineTuning.jobs.retrieve(id, signal ? { signal } : undefined));
     },
+    async cancelJob(id, signal) {
+      return asJob(await sdk.fineTuning.jobs.cancel(id, signal ? { signal } : undefined));
+    },
   };
 }

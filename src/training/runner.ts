@@ -70,10 +70,29 @@ async function stopped(ctx: RunContext): Promise<RunOutcome> {
   if (cause === "cancel") {
     const open = Object.values(ctx.state.iters ?? {}).find((s) => s.evaluation_id && !s.done);
     if (open?.evaluation_id) await ctx.deps.evaluation.cancel(open.evaluation_id);
+    await cancelTraining(ctx);
     return finishRun(ctx, "canceled");
   }
   if (cause === "lease_lost") return { kind: "busy" };
   return { kind: "continue", delaySeconds: 0 };
+}
+
+/** Stops an iteration's training outside (a fine-tuning job); a failure is logged, never blocks the cancel. */
+async function cancelTraining(ctx: RunContext): Promise<void> {
+  const trainer = ctx.deps.trainers[ctx.params.backend];
+  if (!trainer.cancel) return;
+  for (const [key, st] of Object.entries(ctx.state.iters ?? {})) {
+    if (st.done || st.candidate_version_id || !st.trainer) continue;
+    const iteration = Number(key);
+    try {
+      const patch = await trainer.cancel({ deps: ctx.deps, runId: ctx.runId, iteration, state: st.trainer });
+      st.trainer = { ...st.trainer, ...patch };
+      ctx.log.info({ iteration, ...patch }, "canceled the iteration's training at the provider");
+    } catch (err) {
+      st.trainer = { ...st.trainer, cancel_error: err instanceof Error ? err.message : String(err) };
+      ctx.log.warn({ iteration, err: String(err) }, "could not cancel the iteration's training at the provider");
+    }
+  }
 }
 
 async function finishRun(ctx: RunContext, status: "completed" | "failed" | "canceled", error?: string): Promise<RunOutcome> {

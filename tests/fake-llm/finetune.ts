@@ -37,10 +37,14 @@ export interface FineTuningFakeOptions {
 export interface FineTuningFake {
   files: FakeFile[];
   jobs: FakeFineTuningJob[];
+  /** Ids of jobs POST …/cancel was called for, in order. */
+  cancels: string[];
+  /** While set, POST …/cancel answers 500 with this message. */
+  cancelFailsWith: string | null;
 }
 
 export function installFineTuning(fake: FakeLlm, o: FineTuningFakeOptions = {}): FineTuningFake {
-  const state: FineTuningFake = { files: [], jobs: [] };
+  const state: FineTuningFake = { files: [], jobs: [], cancels: [], cancelFailsWith: null };
   const finishAfter = o.retrievesToFinish ?? 2;
   const view = (j: FakeFineTuningJob) => {
     const { retrieves: _r, ...rest } = j;
@@ -132,6 +136,22 @@ export function installFineTuning(fake: FakeLlm, o: FineTuningFakeOptions = {}):
           job.finished_at = Math.floor(Date.now() / 1000);
         } else job.status = "running";
       }
+      return { status: 200, body: view(job) };
+    },
+  });
+
+  fake.registerRoute({
+    method: "POST",
+    path: /^\/v1\/fine_tuning\/jobs\/([^/]+)\/cancel$/,
+    handle(_req, { params }): FakeHttpReply {
+      const id = params?.[1] ?? "";
+      state.cancels.push(id);
+      if (state.cancelFailsWith) return errorReply(500, state.cancelFailsWith);
+      const job = state.jobs.find((j) => j.id === id);
+      if (!job) return errorReply(404, `no job ${id}`);
+      if (["succeeded", "failed", "cancelled"].includes(job.status)) return errorReply(400, `job ${id} has already ${job.status}`);
+      job.status = "cancelled";
+      job.finished_at = Math.floor(Date.now() / 1000);
       return { status: 200, body: view(job) };
     },
   });

@@ -21,7 +21,10 @@ export interface FineTuningApi {
   /** A job created earlier for this metadata, so a crash between create and save does not create a second. */
   findJob(metadata: Record<string, string>, signal?: AbortSignal): Promise<FineTuningJob | null>;
   retrieveJob(id: string, signal?: AbortSignal): Promise<FineTuningJob>;
+  cancelJob(id: string, signal?: AbortSignal): Promise<FineTuningJob>;
 }
+
+const FINISHED: readonly string[] = ["succeeded", "failed", "cancelled"];
 
 function sleep(ms: number, signal: AbortSignal): Promise<void> {
   return new Promise((resolve) => {
@@ -97,6 +100,18 @@ export function createOpenAiTrainer(api: FineTuningApi): Trainer {
         if (signal.aborted) return { kind: "pending", retryAfterSeconds: 1 };
         wait = Math.min(deps.timing.pollMaxMs, wait * 2);
       }
+    },
+    async cancel(ctx) {
+      // A canceled run must not leave a paid job training at the provider. Only the job id is
+      // known for sure; a crash between create and save leaves a job findJob would still find.
+      let jobId = ctx.state.job_id as string | undefined;
+      if (!jobId) {
+        const metadata = { selfjudge_run_id: ctx.runId, selfjudge_iteration: String(ctx.iteration) };
+        jobId = ctx.state.file_id ? (await api.findJob(metadata))?.id : undefined;
+      }
+      if (!jobId || FINISHED.includes(String(ctx.state.status))) return {};
+      const job = await api.cancelJob(jobId);
+      return { job_id: jobId, status: job.status };
     },
   };
 }

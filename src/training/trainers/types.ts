@@ -30,7 +30,21 @@ export type TrainResult =
   /** Not finished yet (a fine-tuning job still running when the work slice ended); look again later. */
   | { kind: "pending"; retryAfterSeconds: number };
 
+/** What a trainer gets when its run is canceled before the iteration produced a candidate. */
+export interface TrainCancelContext {
+  deps: TrainingDeps;
+  runId: string;
+  iteration: number;
+  /** This backend's saved state for the iteration, as `train` left it. */
+  state: Record<string, unknown>;
+}
+
 /** One way of turning an iteration's verified judgments into a candidate judge version. */
 export interface Trainer {
   train(ctx: TrainContext): Promise<TrainResult>;
+  /**
+   * Stops whatever the backend still has running outside for the iteration (e.g. a fine-tuning
+   * job). Returns a patch for the iteration's state. May throw; the run is canceled regardless.
+   */
+  cancel?(ctx: TrainCancelContext): Promise<Record<string, unknown>>;
 }
