@@ -56,6 +56,8 @@ export interface FakeLlmOptions {
   /** Delay before every answer. Default 0. */
   latencyMs?: number;
   routes?: FakeRoute[];
+  /** Port on 127.0.0.1; default 0 (any free one). */
+  port?: number;
 }
 
 export interface FakeRouteContext {
@@ -166,7 +168,7 @@ export async function startFakeLlm(opts: FakeLlmOptions = {}): Promise<FakeLlm> 
     });
   }
 
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  await new Promise<void>((resolve) => server.listen(opts.port ?? 0, "127.0.0.1", resolve));
   const { port } = server.address() as AddressInfo;
 
   return {
