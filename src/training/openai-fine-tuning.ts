@@ -1,6 +1,13 @@
 import OpenAI, { toFile } from "openai";
 import type { Config } from "../config";
-import type { FineTuningApi, FineTuningJob } from "./trainers/openai";
+import { FineTuningUnavailableError, type FineTuningApi, type FineTuningJob } from "./trainers/openai";
+
+function transient(err: unknown): boolean {
+  if (err instanceof OpenAI.APIUserAbortError) return false;
+  if (err instanceof OpenAI.APIConnectionError) return true;
+  const status = err instanceof OpenAI.APIError ? err.status : undefined;
+  return status === 408 || status === 409 || status === 429 || (status !== undefined && status >= 500);
+}
 
 /** FineTuningApi over the OpenAI SDK (files + fine_tuning.jobs) at the configured base URL. */
 export function createOpenAiFineTuningApi(llm: Config["llm"], baseURL?: string | null): FineTuningApi {
@@ -43,7 +50,12 @@ export function createOpenAiFineTuningApi(llm: Config["llm"], baseURL?: string |
       return hit ? asJob(hit) : null;
     },
     async retrieveJob(id, signal) {
-      return asJob(await sdk.fineTuning.jobs.retrieve(id, signal ? { signal } : undefined));
+      try {
+        return asJob(await sdk.fineTuning.jobs.retrieve(id, signal ? { signal } : undefined));
+      } catch (err) {
+        if (transient(err)) throw new FineTuningUnavailableError(err instanceof Error ? err.message : String(err), { cause: err });
+        throw err;
+      }
     },
     async cancelJob(id, signal) {
       return asJob(await sdk.fineTuning.jobs.cancel(id, signal ? { signal } : undefined));

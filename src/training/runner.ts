@@ -58,6 +58,8 @@ export async function runTraining(deps: TrainingDeps, runId: string): Promise<Ru
   } catch (err) {
     if (ctx.stopCause() === "cancel" || ctx.stopCause() === "lease_lost") return await stopped(ctx);
     ctx.log.error({ err: String(err), stack: (err as Error).stack }, "training run failed");
+    // Nothing will ever use a failed run's fine-tuning job: stop paying for it.
+    await cancelTraining(ctx);
     return await finishRun(ctx, "failed", err instanceof Error ? err.message : String(err));
   } finally {
     await ctx.close();
@@ -77,7 +79,7 @@ async function stopped(ctx: RunContext): Promise<RunOutcome> {
   return { kind: "continue", delaySeconds: 0 };
 }
 
-/** Stops an iteration's training outside (a fine-tuning job); a failure is logged, never blocks the cancel. */
+/** Stops an iteration's training outside (a fine-tuning job); a failure is logged, never blocks the run's end. */
 async function cancelTraining(ctx: RunContext): Promise<void> {
   const trainer = ctx.deps.trainers[ctx.params.backend];
   if (!trainer.cancel) return;

@@ -41,10 +41,12 @@ export interface FineTuningFake {
   cancels: string[];
   /** While set, POST …/cancel answers 500 with this message. */
   cancelFailsWith: string | null;
+  /** While set, GET /v1/fine_tuning/jobs/{id} answers with this error. */
+  retrieveFails: { status: number; message: string } | null;
 }
 
 export function installFineTuning(fake: FakeLlm, o: FineTuningFakeOptions = {}): FineTuningFake {
-  const state: FineTuningFake = { files: [], jobs: [], cancels: [], cancelFailsWith: null };
+  const state: FineTuningFake = { files: [], jobs: [], cancels: [], cancelFailsWith: null, retrieveFails: null };
   const finishAfter = o.retrievesToFinish ?? 2;
   const view = (j: FakeFineTuningJob) => {
     const { retrieves: _r, ...rest } = j;
@@ -121,6 +123,7 @@ export function installFineTuning(fake: FakeLlm, o: FineTuningFakeOptions = {}):
     method: "GET",
     path: /^\/v1\/fine_tuning\/jobs\/([^/]+)$/,
     handle(_req, { params }): FakeHttpReply {
+      if (state.retrieveFails) return errorReply(state.retrieveFails.status, state.retrieveFails.message);
       const job = state.jobs.find((j) => j.id === params?.[1]);
       if (!job) return errorReply(404, `no job ${params?.[1]}`);
       job.retrieves += 1;

@@ -9,7 +9,7 @@ import { createQueuedRun, testTrainingDeps } from "./test-deps";
 
 const SMALL = { sample_size: 16, samples_per_pair: 4, heldout_fraction: 0.3, heldout_size: 12, concurrency: 3, backend: "openai" as const };
 
-describe("canceling an openai-backend run", () => {
+describe("openai backend: canceling, and following a job through provider errors", () => {
   let fake: FakeLlm;
   let ft: FineTuningFake;
   let t: TestApp;
@@ -17,7 +17,7 @@ describe("canceling an openai-backend run", () => {
     fake = await startFakeLlm({ behavior: trainingFake().behavior });
     // Jobs never finish by themselves: only a cancel ends them.
     ft = installFineTuning(fake, { retrievesToFinish: Number.MAX_SAFE_INTEGER });
-    t = await createTestApp({ llmUrl: fake.url });
+    t = await createTestApp({ llmUrl: fake.url, env: { LLM_MAX_RETRIES: "0" } });
     await t.call("POST", "/v1/traffic", { items: samplePool(60) });
   });
   afterAll(async () => {
@@ -69,5 +69,54 @@ describe("canceling an openai-backend run", () => {
     const run = await getRun(t.database.db, id);
     expect(run!.status).toBe("canceled");
     expect((run!.state as any).iters["1"].trainer.cancel_error).toMatch(/provider is down/);
+  });
+
+  /** Runs work slices until the run has a fine-tuning job; returns the job. */
+  async function untilJob(id: string) {
+    const before = ft.jobs.length;
+    let outcome: RunOutcome;
+    do outcome = await runTraining(shortSlices(), id);
+    while (outcome.kind === "continue" && ft.jobs.length === before);
+    expect(outcome.kind).toBe("continue");
+    return ft.jobs.at(-1)!;
+  }
+  const shortSlices = () => testTrainingDeps(t, { timing: { ...testTrainingDeps(t).timing, sliceMs: 100 } });
+
+  it("a provider error while polling the job leaves the run waiting for it, not failed", async () => {
+    const id = await createQueuedRun(t, { ...SMALL, seed: 23 });
+    const job = await untilJob(id);
+    ft.retrieveFails = { status: 503, message: "fine-tuning service unavailable" };
+    try {
+      expect((await runTraining(shortSlices(), id)).kind).toBe("continue");
+      expect((await runTraining(shortSlices(), id)).kind).toBe("continue");
+    } finally {
+      ft.retrieveFails = null;
+    }
+    let run = await getRun(t.database.db, id);
+    expect(run!.status).toBe("running");
+    expect((run!.state as any).iters["1"].trainer).toMatchObject({ job_id: job.id, poll_failures: 2 });
+
+    // The provider is back: the same job is followed again (the counter resets), no second job.
+    const jobs = ft.jobs.length;
+    expect((await runTraining(shortSlices(), id)).kind).toBe("continue");
+    run = await getRun(t.database.db, id);
+    expect((run!.state as any).iters["1"].trainer.poll_failures).toBe(0);
+    expect(ft.jobs.length).toBe(jobs);
+    await t.call("POST", `/v1/training/runs/${id}/cancel`);
+    expect(await runTraining(shortSlices(), id)).toEqual({ kind: "finished", status: "canceled" });
+  });
+
+  it("a run that fails while its job is training cancels the job at the provider", async () => {
+    const id = await createQueuedRun(t, { ...SMALL, seed: 24 });
+    const job = await untilJob(id);
+    ft.retrieveFails = { status: 404, message: "no such job" };
+    try {
+      expect(await runTraining(shortSlices(), id)).toEqual({ kind: "finished", status: "failed" });
+    } finally {
+      ft.retrieveFails = null;
+    }
+    expect((await getRun(t.database.db, id))!.error).toMatch(/no such job/);
+    expect(ft.cancels).toContain(job.id);
+    expect(job.status).toBe("cancelled");
   });
 });

@@ -26,6 +26,12 @@ export interface FineTuningApi {
 
 const FINISHED: readonly string[] = ["succeeded", "failed", "cancelled"];
 
+/** The provider could not be reached or answered 408/409/429/5xx: worth asking again later. */
+export class FineTuningUnavailableError extends Error {}
+
+// Consecutive failed polls (each a pollMaxMs apart) before the run gives up on the job.
+const MAX_POLL_FAILURES = 60;
+
 function sleep(ms: number, signal: AbortSignal): Promise<void> {
   return new Promise((resolve) => {
     const t = setTimeout(done, ms);
@@ -81,7 +87,22 @@ export function createOpenAiTrainer(api: FineTuningApi): Trainer {
 
       let wait = deps.timing.pollInitialMs;
       for (;;) {
-        const job = await api.retrieveJob(jobId, signal);
+        let job: FineTuningJob;
+        try {
+          job = await api.retrieveJob(jobId, signal);
+        } catch (err) {
+          // A provider hiccup must not fail a run whose job may be hours into training: the job
+          // keeps going, so look again later (a new work slice, after a backoff).
+          if (signal.aborted || !(err instanceof FineTuningUnavailableError)) throw err;
+          const failures = Number(ctx.state.poll_failures ?? 0) + 1;
+          if (failures >= MAX_POLL_FAILURES) {
+            throw new Error(`fine-tuning job ${jobId}: ${failures} polls in a row failed, the last with: ${err.message}`);
+          }
+          await ctx.saveState({ poll_failures: failures });
+          deps.logger.warn({ training_run: runId, job_id: jobId, failures, err: err.message }, "fine-tuning job poll failed; trying again later");
+          return { kind: "pending", retryAfterSeconds: Math.ceil(deps.timing.pollMaxMs / 1000) };
+        }
+        if (ctx.state.poll_failures) await ctx.saveState({ poll_failures: 0 });
         if (job.status !== ctx.state.status) await ctx.saveState({ status: job.status });
         if (job.status === "succeeded") {
           if (!job.fine_tuned_model) throw new Error(`fine-tuning job ${jobId} succeeded without a fine_tuned_model`);
