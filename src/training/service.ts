@@ -29,7 +29,8 @@ export async function enqueueRun(jobs: JobQueue, runId: string, delaySeconds = 0
 
 /**
  * Creates a queued run with complete, normalised params and hands it to the job runner.
- * 409 when config.training.maxConcurrentRuns runs are already active; 503 without a job runner.
+ * 409 when config.training.maxConcurrentRuns runs of this evaluator are already active; 503
+ * without a job runner.
  */
 export async function startTrainingRun(
   deps: Pick<AppDeps, "database" | "config" | "jobs">,
@@ -52,7 +53,7 @@ export async function startTrainingRun(
   if (!row) {
     throw new ApiError(
       "conflict",
-      `${max} training run${max === 1 ? " is" : "s are"} already in progress (TRAINING_MAX_CONCURRENT_RUNS=${max}); wait for it or cancel it`,
+      `${max} training run${max === 1 ? " is" : "s are"} already in progress for this evaluator (TRAINING_MAX_CONCURRENT_RUNS=${max}); wait for it or cancel it`,
     );
   }
   await enqueueRun(deps.jobs, row.id);

@@ -35,7 +35,9 @@ export function trainingRegistrar(overrides: Partial<TrainingDeps> = {}): Worker
           here.delete(runId);
         }
       },
-      { localConcurrency: Math.max(2, deps.config.training.maxConcurrentRuns + 1) },
+      // Runs are cut into slices and re-enqueued, so a few slots time-share any number of runs
+      // (several evaluators may train at once) without one long run starving the others.
+      { localConcurrency: Math.max(4, deps.config.training.maxConcurrentRuns + 1) },
     );
 
     // A process killed mid-run leaves the run queued or running: resume it now rather than

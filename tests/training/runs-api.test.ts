@@ -116,6 +116,11 @@ describe("training runs API", () => {
     expect(start.status).toBe(202);
     const second = await t.call("POST", "/v1/training/runs", { sample_size: 10 });
     expect(second.status).toBe(409);
+    // The limit is per evaluator: another evaluator's run starts alongside.
+    expect((await t.call("POST", "/v1/evaluators", { name: "side-by-side" })).status).toBe(201);
+    const other = await t.call("POST", "/v1/training/runs", { evaluator: "side-by-side", sample_size: 10 });
+    expect(other.status).toBe(202);
+    expect(other.json.id).not.toBe(start.json.id);
 
     await waitForRun(t, start.json.id, (r) => r.current_step === "annotate" && gate.waiting > 0);
     const cancel = await t.call("POST", `/v1/training/runs/${start.json.id}/cancel`);
@@ -126,6 +131,9 @@ describe("training runs API", () => {
     expect(run.status).toBe("canceled");
     expect(run.iterations[0]?.candidate ?? null).toBeNull();
     expect(run.counters.pairs_annotated).toBeLessThan(run.counters.pairs_built);
+
+    // An evaluator with an empty pool ends on its own; it never held the default evaluator's slot.
+    expect(["failed", "canceled", "completed"]).toContain((await waitForRun(t, other.json.id, finished)).status);
 
     // The slot is free again.
     const next = await t.call("POST", "/v1/training/runs", { sample_size: 10, heldout_fraction: 0.3 });

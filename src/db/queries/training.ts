@@ -6,7 +6,7 @@ import type { VersionRow } from "./versions";
 
 export type TrainingRunRow = typeof trainingRuns.$inferSelect;
 
-/** Statuses that hold a slot of config.training.maxConcurrentRuns. */
+/** Statuses that hold one of an evaluator's config.training.maxConcurrentRuns slots. */
 export const ACTIVE_STATUSES: TrainingStatus[] = ["queued", "running", "waiting_external"];
 export const TERMINAL_STATUSES: TrainingStatus[] = ["completed", "failed", "canceled"];
 
@@ -20,7 +20,8 @@ export type NewRun = {
 };
 
 /**
- * Inserts a queued run unless `maxActive` runs are already active across the deployment.
+ * Inserts a queued run unless `maxActive` runs of the same evaluator are already active; runs of
+ * different evaluators go side by side.
  * The check and the insert share one transaction under an advisory lock, so two concurrent
  * requests cannot both take the last slot. Returns null when at capacity.
  */
@@ -30,7 +31,7 @@ export async function insertRunWithinCapacity(db: Db, run: NewRun, maxActive: nu
     const [active] = await tx
       .select({ n: sql<number>`count(*)::int` })
       .from(trainingRuns)
-      .where(inArray(trainingRuns.status, ACTIVE_STATUSES));
+      .where(and(eq(trainingRuns.evaluatorId, run.evaluatorId), inArray(trainingRuns.status, ACTIVE_STATUSES)));
     if ((active?.n ?? 0) >= maxActive) return null;
     const [row] = await tx
       .insert(trainingRuns)
