@@ -31,6 +31,8 @@ export interface CreateEvaluationParams {
   swap?: boolean;
   /** Apply the promotion gate when the evaluation completes. Default false. */
   promote?: boolean;
+  /** With promote, whether a passing candidate is activated. Default true; false records the decision only. */
+  activate?: boolean;
   gate?: Partial<GateParams>;
   actor?: string | null;
   trainingRunId?: string | null;
@@ -78,6 +80,7 @@ export async function createEvaluation(
       samples: p.samples ?? 1,
       swap,
       promote,
+      activate: p.activate ?? true,
       gate: { ...gate },
       status: "queued",
       actor: p.actor ?? null,

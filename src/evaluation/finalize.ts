@@ -40,7 +40,8 @@ type Deps = Pick<AppDeps, "database" | "logger" | "clock">;
  * Scores the stored units and ends the evaluation. With `promote`, in the same transaction that
  * marks it completed: a passing candidate is activated (audit action `promote`), a failing one
  * becomes `rejected` (audit action `reject`); the decision and its numbers go on the candidate
- * either way. Idempotent: a second call finds the evaluation no longer running and does nothing.
+ * either way. With `activate` false a pass is only recorded (the candidate stays a candidate) while a
+ * failure is still applied. Idempotent: a second call finds the evaluation no longer running and does nothing.
  */
 export async function finalizeEvaluation(deps: Deps, id: string): Promise<void> {
   const db = deps.database.db;
@@ -111,6 +112,13 @@ async function applyGate(
   result: EvaluationResult,
 ): Promise<AppliedDecision> {
   const numbers = gateNumbers(ev, result);
+  if (result.decision.decision === "promote" && !ev.activate) {
+    return {
+      applied: false,
+      outcome: "not_requested",
+      note: `the gate passed; activation was not requested, so ${candidate.name} stays a candidate`,
+    };
+  }
   if (result.decision.decision === "promote") {
     try {
       await changeActiveVersionInTx(tx, {

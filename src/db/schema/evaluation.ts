@@ -53,6 +53,9 @@ export const evaluations = pgTable(
     samples: integer("samples").notNull().default(1),
     swap: boolean("swap").notNull().default(true),
     promote: boolean("promote").notNull().default(false),
+    // With promote: false records the gate's decision and applies a rejection but never activates
+    // (a training run with auto_promote off).
+    activate: boolean("activate").notNull().default(true),
     gate: jsonb("gate").$type<Record<string, unknown>>(),
     status: text("status").$type<EvaluationStatus>().notNull().default("queued"),
     progressDone: integer("progress_done").notNull().default(0),

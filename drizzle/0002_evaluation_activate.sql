@@ -1,0 +1,1 @@
+ALTER TABLE "evaluations" ADD COLUMN "activate" boolean DEFAULT true NOT NULL;
