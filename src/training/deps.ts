@@ -71,6 +71,7 @@ export interface CandidateEvaluator {
     candidateVersionId: string;
     trainingRunId: string;
     iteration: number;
+    /** Activate a candidate that passes the gate (auto_promote); a failing one is rejected either way. */
     promote: boolean;
     concurrency: number;
   }): Promise<string>;

@@ -9,7 +9,7 @@ type Deps = Pick<AppDeps, "database" | "llm" | "config" | "logger" | "clock">;
 /**
  * The training loop's view of issue 3's evaluation and gate: candidate vs the active version on
  * the evaluator's whole held-out set (this and earlier runs' synthetic pairs plus human and
- * imported items), both orders, and with auto_promote the gate applied when it completes.
+ * imported items), both orders, and the gate applied when it completes (activation only with auto_promote).
  */
 export function createCandidateEvaluator(deps: Deps): CandidateEvaluator {
   const db = deps.database.db;
@@ -25,7 +25,10 @@ export function createCandidateEvaluator(deps: Deps): CandidateEvaluator {
       const row = await createEvaluation(deps, {
         evaluatorId: a.evaluatorId,
         version: a.candidateVersionId,
-        promote: a.promote,
+        // Always gated, so a failing candidate is rejected with its numbers; auto_promote only
+        // decides whether a passing one is activated.
+        promote: true,
+        activate: a.promote,
         swap: true,
         samples: 1,
         actor: `training-run:${a.trainingRunId}`,

@@ -58,7 +58,8 @@ export async function runTraining(deps: TrainingDeps, runId: string): Promise<Ru
   } catch (err) {
     if (ctx.stopCause() === "cancel" || ctx.stopCause() === "lease_lost") return await stopped(ctx);
     ctx.log.error({ err: String(err), stack: (err as Error).stack }, "training run failed");
-    // Nothing will ever use a failed run's fine-tuning job: stop paying for it.
+    // Nothing will ever use a failed run's fine-tuning job or evaluation: stop paying for them.
+    await cancelOpenEvaluation(ctx);
     await cancelTraining(ctx);
     return await finishRun(ctx, "failed", err instanceof Error ? err.message : String(err));
   } finally {
@@ -70,13 +71,22 @@ export async function runTraining(deps: TrainingDeps, runId: string): Promise<Ru
 async function stopped(ctx: RunContext): Promise<RunOutcome> {
   const cause = ctx.stopCause();
   if (cause === "cancel") {
-    const open = Object.values(ctx.state.iters ?? {}).find((s) => s.evaluation_id && !s.done);
-    if (open?.evaluation_id) await ctx.deps.evaluation.cancel(open.evaluation_id);
+    await cancelOpenEvaluation(ctx);
     await cancelTraining(ctx);
     return finishRun(ctx, "canceled");
   }
   if (cause === "lease_lost") return { kind: "busy" };
   return { kind: "continue", delaySeconds: 0 };
+}
+
+/** Ends the evaluation an unfinished iteration started (a no-op when it has already ended). */
+async function cancelOpenEvaluation(ctx: RunContext): Promise<void> {
+  for (const st of Object.values(ctx.state.iters ?? {})) {
+    if (!st.evaluation_id || st.done) continue;
+    await ctx.deps.evaluation.cancel(st.evaluation_id).catch((err: unknown) => {
+      ctx.log.warn({ evaluation_id: st.evaluation_id, err: String(err) }, "could not cancel the iteration's evaluation");
+    });
+  }
 }
 
 /** Stops an iteration's training outside (a fine-tuning job); a failure is logged, never blocks the run's end. */
@@ -97,7 +107,18 @@ async function cancelTraining(ctx: RunContext): Promise<void> {
   }
 }
 
+const ITERATION_ENDED: ReadonlySet<IterationRecord["status"]> = new Set(["promoted", "passed", "rejected", "failed", "canceled"]);
+
 async function finishRun(ctx: RunContext, status: "completed" | "failed" | "canceled", error?: string): Promise<RunOutcome> {
+  if (status !== "completed") {
+    // An iteration the run was in the middle of ends with the run, not stuck at its last step.
+    for (const record of ctx.iterations) {
+      if (ITERATION_ENDED.has(record.status)) continue;
+      record.status = status;
+      if (error !== undefined) record.error = error;
+      record.finished_at = ctx.deps.clock.now().toISOString();
+    }
+  }
   await ctx.save();
   await updateRun(
     ctx.deps.db,

@@ -27,7 +27,9 @@ export interface IterationState {
 /** One entry of training_runs.iterations: what each iteration produced and what the gate said. */
 export interface IterationRecord {
   iteration: number;
-  status: "annotating" | "training" | "waiting_external" | "evaluating" | "promoted" | "passed" | "rejected";
+  status: "annotating" | "training" | "waiting_external" | "evaluating" | "promoted" | "passed" | "rejected" | "failed" | "canceled";
+  /** Why the iteration failed (the run's error), when it did. */
+  error?: string;
   annotator: { id: string; name: string; model: string } | null;
   counters: Record<string, number>;
   candidate: { id: string; name: string; model: string } | null;
