@@ -24,3 +24,13 @@ export function decodePageCursor(s: string): PageCursor {
     errors: [{ path: "cursor", message: "invalid cursor" }],
   });
 }
+
+/** The `after` option of a listing query from the request's `cursor` (none on the first page). */
+export function afterCursor(cursor: string | undefined): { after?: PageCursor } {
+  return cursor ? { after: decodePageCursor(cursor) } : {};
+}
+
+/** The `next_cursor` a listing answers with: null on the last page. */
+export function nextCursor(next: PageCursor | null): string | null {
+  return next ? encodePageCursor(next) : null;
+}

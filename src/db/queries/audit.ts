@@ -1,6 +1,8 @@
-import { and, asc, desc, eq, inArray, sql, type SQL } from "drizzle-orm";
+import { and, asc, eq, inArray, sql, type SQL } from "drizzle-orm";
 import { alias } from "drizzle-orm/pg-core";
 import type { Db } from "../client";
+import type { PageCursor } from "../../lib/page-cursor";
+import { keyset, takePage } from "./keyset";
 import { auditEvents, evaluators, versions } from "../schema";
 
 export type AuditRow = typeof auditEvents.$inferSelect;
@@ -51,8 +53,6 @@ export async function listActivationEvents(db: Db, evaluatorId: string): Promise
     .orderBy(asc(auditEvents.createdAt), asc(auditEvents.id));
 }
 
-export type AuditCursor = { ts: string; id: string };
-
 export type AuditEventWithNames = AuditRow & {
   evaluatorName: string | null;
   fromName: string | null;
@@ -61,39 +61,35 @@ export type AuditEventWithNames = AuditRow & {
 
 const fromV = alias(versions, "from_v");
 const toV = alias(versions, "to_v");
-const preciseTs = sql<string>`to_char(${auditEvents.createdAt} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`;
+const paging = keyset(auditEvents.createdAt, auditEvents.id);
 
 /** Newest first, keyset-paged on (created_at, id). */
 export async function listAuditEvents(
   db: Db,
   f: { evaluatorId: string; action?: string; actor?: string },
-  page: { limit: number; after?: AuditCursor },
-): Promise<{ rows: AuditEventWithNames[]; next: AuditCursor | null }> {
-  const where: SQL[] = [eq(auditEvents.evaluatorId, f.evaluatorId)];
+  page: { limit: number; after?: PageCursor },
+): Promise<{ rows: AuditEventWithNames[]; next: PageCursor | null }> {
+  const where: Array<SQL | undefined> = [eq(auditEvents.evaluatorId, f.evaluatorId), paging.after(page.after)];
   if (f.action) where.push(eq(auditEvents.action, f.action));
   if (f.actor) where.push(eq(auditEvents.actor, f.actor));
-  if (page.after) {
-    where.push(sql`(${auditEvents.createdAt}, ${auditEvents.id}) < (${page.after.ts}::timestamptz, ${page.after.id}::uuid)`);
-  }
   const rows = await db
     .select({
       event: auditEvents,
       evaluatorName: evaluators.name,
       fromName: fromV.name,
       toName: toV.name,
-      cursorTs: preciseTs,
+      cursorTs: paging.cursorTs,
     })
     .from(auditEvents)
     .leftJoin(evaluators, eq(evaluators.id, auditEvents.evaluatorId))
     .leftJoin(fromV, eq(fromV.id, auditEvents.fromVersionId))
     .leftJoin(toV, eq(toV.id, auditEvents.toVersionId))
     .where(and(...where))
-    .orderBy(desc(auditEvents.createdAt), desc(auditEvents.id))
+    .orderBy(...paging.orderBy)
     .limit(page.limit + 1);
-  const pageRows = rows.slice(0, page.limit);
-  const last = pageRows[pageRows.length - 1];
+  const { page: pageRows, next } = takePage(rows, page.limit, (r) => ({ ts: r.cursorTs, id: r.event.id }));
   return {
     rows: pageRows.map((r) => ({ ...r.event, evaluatorName: r.evaluatorName, fromName: r.fromName, toName: r.toName })),
-    next: rows.length > page.limit && last ? { ts: last.cursorTs, id: last.event.id } : null,
+    next,
   };
 }

@@ -1,6 +1,8 @@
-import { and, desc, eq, inArray, isNotNull, isNull, sql, type SQL } from "drizzle-orm";
+import { and, eq, inArray, isNotNull, isNull, sql, type SQL } from "drizzle-orm";
 import { alias } from "drizzle-orm/pg-core";
 import type { Db } from "../client";
+import type { PageCursor } from "../../lib/page-cursor";
+import { keyset, takePage } from "./keyset";
 import { evaluationItems, evaluations, heldoutItems, versions, type EvaluationStatus } from "../schema";
 
 export type EvaluationRow = typeof evaluations.$inferSelect;
@@ -41,36 +43,31 @@ export async function getEvaluationWithNames(db: Db, id: string): Promise<Evalua
   return row ? { ...row.e, candidateName: row.candidateName, baselineName: row.baselineName } : undefined;
 }
 
-export type EvaluationCursor = { ts: string; id: string };
-const preciseTs = sql<string>`to_char(${evaluations.createdAt} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`;
+const paging = keyset(evaluations.createdAt, evaluations.id);
 
 export async function listEvaluations(
   db: Db,
   f: { evaluatorId: string; status?: EvaluationStatus; versionId?: string; trainingRunId?: string },
-  page: { limit: number; after?: EvaluationCursor },
-): Promise<{ rows: EvaluationWithNames[]; next: EvaluationCursor | null }> {
-  const where: SQL[] = [eq(evaluations.evaluatorId, f.evaluatorId)];
+  page: { limit: number; after?: PageCursor },
+): Promise<{ rows: EvaluationWithNames[]; next: PageCursor | null }> {
+  const where: Array<SQL | undefined> = [eq(evaluations.evaluatorId, f.evaluatorId), paging.after(page.after)];
   if (f.status) where.push(eq(evaluations.status, f.status));
   if (f.versionId) {
     where.push(sql`(${evaluations.candidateVersionId} = ${f.versionId} or ${evaluations.baselineVersionId} = ${f.versionId})`);
   }
   if (f.trainingRunId) where.push(eq(evaluations.trainingRunId, f.trainingRunId));
-  if (page.after) {
-    where.push(sql`(${evaluations.createdAt}, ${evaluations.id}) < (${page.after.ts}::timestamptz, ${page.after.id}::uuid)`);
-  }
   const rows = await db
-    .select({ e: evaluations, candidateName: candV.name, baselineName: baseV.name, cursorTs: preciseTs })
+    .select({ e: evaluations, candidateName: candV.name, baselineName: baseV.name, cursorTs: paging.cursorTs })
     .from(evaluations)
     .innerJoin(candV, eq(candV.id, evaluations.candidateVersionId))
     .leftJoin(baseV, eq(baseV.id, evaluations.baselineVersionId))
     .where(and(...where))
-    .orderBy(desc(evaluations.createdAt), desc(evaluations.id))
+    .orderBy(...paging.orderBy)
     .limit(page.limit + 1);
-  const pageRows = rows.slice(0, page.limit);
-  const last = pageRows[pageRows.length - 1];
+  const { page: pageRows, next } = takePage(rows, page.limit, (r) => ({ ts: r.cursorTs, id: r.e.id }));
   return {
     rows: pageRows.map((r) => ({ ...r.e, candidateName: r.candidateName, baselineName: r.baselineName })),
-    next: rows.length > page.limit && last ? { ts: last.cursorTs, id: last.e.id } : null,
+    next,
   };
 }
 

@@ -1,5 +1,7 @@
-import { and, asc, desc, eq, gt, lte, sql, type SQL } from "drizzle-orm";
+import { and, asc, eq, gt, lte, sql, type SQL } from "drizzle-orm";
 import type { Db } from "../client";
+import type { PageCursor } from "../../lib/page-cursor";
+import { keyset, takePage } from "./keyset";
 import { evaluations, heldoutItems, type HeldoutLabel, type HeldoutSource } from "../schema";
 import { canonicalJson, sha256Hex } from "../../lib/hash";
 
@@ -132,36 +134,30 @@ function filterWhere(evaluatorId: string, f: HeldoutFilter): SQL[] {
   return where;
 }
 
-export type HeldoutCursor = { ts: string; id: string };
-const preciseTs = sql<string>`to_char(${heldoutItems.createdAt} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`;
+const paging = keyset(heldoutItems.createdAt, heldoutItems.id);
 
 /** Newest first, keyset-paged on (created_at, id), with the filtered total. */
 export async function listHeldout(
   db: Db,
   evaluatorId: string,
   f: HeldoutFilter,
-  page: { limit: number; after?: HeldoutCursor },
-): Promise<{ rows: HeldoutRow[]; next: HeldoutCursor | null; total: number }> {
+  page: { limit: number; after?: PageCursor },
+): Promise<{ rows: HeldoutRow[]; next: PageCursor | null; total: number }> {
   const base = filterWhere(evaluatorId, f);
-  const where = [...base];
-  if (page.after) {
-    where.push(sql`(${heldoutItems.createdAt}, ${heldoutItems.id}) < (${page.after.ts}::timestamptz, ${page.after.id}::uuid)`);
-  }
   const rows = await db
-    .select({ item: heldoutItems, cursorTs: preciseTs })
+    .select({ item: heldoutItems, cursorTs: paging.cursorTs })
     .from(heldoutItems)
-    .where(and(...where))
-    .orderBy(desc(heldoutItems.createdAt), desc(heldoutItems.id))
+    .where(and(...base, paging.after(page.after)))
+    .orderBy(...paging.orderBy)
     .limit(page.limit + 1);
   const [count] = await db
     .select({ n: sql<number>`count(*)::int` })
     .from(heldoutItems)
     .where(and(...base));
-  const pageRows = rows.slice(0, page.limit);
-  const last = pageRows[pageRows.length - 1];
+  const { page: pageRows, next } = takePage(rows, page.limit, (r) => ({ ts: r.cursorTs, id: r.item.id }));
   return {
     rows: pageRows.map((r) => r.item),
-    next: rows.length > page.limit && last ? { ts: last.cursorTs, id: last.item.id } : null,
+    next,
     total: count?.n ?? 0,
   };
 }

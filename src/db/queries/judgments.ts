@@ -1,6 +1,7 @@
-import { and, desc, eq, gte, lt, sql, type SQL } from "drizzle-orm";
+import { and, desc, eq, gte, lt, type SQL } from "drizzle-orm";
 import type { Db } from "../client";
 import type { PageCursor } from "../../lib/page-cursor";
+import { keyset, takePage } from "./keyset";
 import { evaluators, judgments, versions } from "../schema";
 
 export type JudgmentRow = typeof judgments.$inferSelect;
@@ -59,9 +60,6 @@ export async function findCachedJudgment(
   return row;
 }
 
-/** Position in the newest-first listing: created_at at full (microsecond) precision, then id. */
-export type JudgmentCursor = PageCursor;
-
 export type JudgmentFilters = {
   evaluatorId: string;
   versionId?: string;
@@ -71,35 +69,28 @@ export type JudgmentFilters = {
   status?: "ok" | "failed";
 };
 
-// A JS Date keeps milliseconds, PostgreSQL microseconds: a cursor built from a Date would
-// re-serve rows created within the same millisecond, so the cursor carries the database's text.
-const preciseTs = sql<string>`to_char(${judgments.createdAt} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`;
+const paging = keyset(judgments.createdAt, judgments.id);
 
 /** One page, newest first, keyset-paginated on (created_at, id). Returns up to `limit` rows and whether more exist. */
 export async function listJudgments(
   db: Db,
   f: JudgmentFilters,
-  page: { limit: number; after?: JudgmentCursor },
-): Promise<{ rows: JudgmentWithNames[]; next: JudgmentCursor | null }> {
-  const where: SQL[] = [eq(judgments.evaluatorId, f.evaluatorId)];
+  page: { limit: number; after?: PageCursor },
+): Promise<{ rows: JudgmentWithNames[]; next: PageCursor | null }> {
+  const where: Array<SQL | undefined> = [eq(judgments.evaluatorId, f.evaluatorId), paging.after(page.after)];
   if (f.versionId) where.push(eq(judgments.versionId, f.versionId));
   if (f.from) where.push(gte(judgments.createdAt, f.from));
   if (f.to) where.push(lt(judgments.createdAt, f.to));
   if (f.verdict) where.push(eq(judgments.verdict, f.verdict));
   if (f.status) where.push(eq(judgments.status, f.status));
-  if (page.after) {
-    where.push(sql`(${judgments.createdAt}, ${judgments.id}) < (${page.after.ts}::timestamptz, ${page.after.id}::uuid)`);
-  }
   const rows = await db
-    .select({ ...withNames, cursorTs: preciseTs })
+    .select({ ...withNames, cursorTs: paging.cursorTs })
     .from(judgments)
     .innerJoin(versions, eq(versions.id, judgments.versionId))
     .innerJoin(evaluators, eq(evaluators.id, judgments.evaluatorId))
     .where(and(...where))
-    .orderBy(desc(judgments.createdAt), desc(judgments.id))
+    .orderBy(...paging.orderBy)
     .limit(page.limit + 1);
-  const pageRows = rows.slice(0, page.limit);
-  const last = pageRows[pageRows.length - 1];
-  const next = rows.length > page.limit && last ? { ts: last.cursorTs, id: last.judgment.id } : null;
+  const { page: pageRows, next } = takePage(rows, page.limit, (r) => ({ ts: r.cursorTs, id: r.judgment.id }));
   return { rows: pageRows.map(flatten), next };
 }

@@ -3,6 +3,8 @@ import type { Db } from "../client";
 import { rawRows } from "../client";
 import { evaluators, heldoutItems, trainingRuns, traffic, versions, type TrainingStatus } from "../schema";
 import type { VersionRow } from "./versions";
+import type { PageCursor } from "../../lib/page-cursor";
+import { keyset, takePage } from "./keyset";
 
 export type TrainingRunRow = typeof trainingRuns.$inferSelect;
 
@@ -61,29 +63,28 @@ export async function getEvaluatorRun(db: Db, evaluatorId: string, id: string): 
   return row;
 }
 
-const preciseTs = sql<string>`to_char(${trainingRuns.createdAt} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`;
+const paging = keyset(trainingRuns.createdAt, trainingRuns.id);
 
 /** Newest first, keyset-paged on (created_at, id). */
 export async function listRuns(
   db: Db,
   evaluatorId: string,
-  opts: { limit: number; after?: { ts: string; id: string }; status?: TrainingStatus },
-): Promise<{ rows: TrainingRunRow[]; next: { ts: string; id: string } | null }> {
+  opts: { limit: number; after?: PageCursor; status?: TrainingStatus },
+): Promise<{ rows: TrainingRunRow[]; next: PageCursor | null }> {
   const rows = await db
-    .select({ run: trainingRuns, ts: preciseTs })
+    .select({ run: trainingRuns, ts: paging.cursorTs })
     .from(trainingRuns)
     .where(
       and(
         eq(trainingRuns.evaluatorId, evaluatorId),
-        opts.after ? sql`(${trainingRuns.createdAt}, ${trainingRuns.id}) < (${opts.after.ts}::timestamptz, ${opts.after.id}::uuid)` : undefined,
+        paging.after(opts.after),
         opts.status ? eq(trainingRuns.status, opts.status) : undefined,
       ),
     )
-    .orderBy(desc(trainingRuns.createdAt), desc(trainingRuns.id))
+    .orderBy(...paging.orderBy)
     .limit(opts.limit + 1);
-  const page = rows.slice(0, opts.limit);
-  const last = page.at(-1);
-  return { rows: page.map((r) => r.run), next: rows.length > opts.limit && last ? { ts: last.ts, id: last.run.id } : null };
+  const { page, next } = takePage(rows, opts.limit, (r) => ({ ts: r.ts, id: r.run.id }));
+  return { rows: page.map((r) => r.run), next };
 }
 
 /** Runs a worker must (re)start: queued, or running when their process died. */

@@ -2,7 +2,7 @@ import type { RouteHandler } from "@hono/zod-openapi";
 import type { AppEnv } from "../../app-types";
 import { listAuditEvents, type AuditEventWithNames } from "../../db/queries/audit";
 import { resolveEvaluator } from "../../lib/evaluator";
-import { decodePageCursor, encodePageCursor } from "../../lib/page-cursor";
+import { afterCursor, nextCursor } from "../../lib/page-cursor";
 import type { listAudit } from "./audit.routes";
 
 function present(e: AuditEventWithNames) {
@@ -26,7 +26,7 @@ export const listAuditHandler: RouteHandler<typeof listAudit, AppEnv> = async (c
   const page = await listAuditEvents(
     db,
     { evaluatorId: evaluator.id, ...(q.action ? { action: q.action } : {}), ...(q.actor ? { actor: q.actor } : {}) },
-    { limit: q.limit, ...(q.cursor ? { after: decodePageCursor(q.cursor) } : {}) },
+    { limit: q.limit, ...afterCursor(q.cursor) },
   );
-  return c.json({ data: page.rows.map(present), next_cursor: page.next ? encodePageCursor(page.next) : null }, 200);
+  return c.json({ data: page.rows.map(present), next_cursor: nextCursor(page.next) }, 200);
 };

@@ -6,7 +6,7 @@ import { createEvaluation } from "../../evaluation/create";
 import { cancelEvaluation, enqueueEvaluation } from "../../evaluation/worker";
 import { ApiError } from "../../lib/errors";
 import { resolveEvaluator } from "../../lib/evaluator";
-import { decodePageCursor, encodePageCursor } from "../../lib/page-cursor";
+import { afterCursor, nextCursor } from "../../lib/page-cursor";
 import type {
   cancelEvaluationRoute,
   createEvaluationRoute,
@@ -50,9 +50,9 @@ export const listEvaluationsHandler: RouteHandler<typeof listEvaluationsRoute, A
   const page = await listEvaluations(
     db,
     { evaluatorId: evaluator.id, ...(q.status ? { status: q.status } : {}), ...(versionId ? { versionId } : {}) },
-    { limit: q.limit, ...(q.cursor ? { after: decodePageCursor(q.cursor) } : {}) },
+    { limit: q.limit, ...afterCursor(q.cursor) },
   );
-  return c.json({ data: page.rows.map(presentEvaluation), next_cursor: page.next ? encodePageCursor(page.next) : null }, 200);
+  return c.json({ data: page.rows.map(presentEvaluation), next_cursor: nextCursor(page.next) }, 200);
 };
 
 export const getEvaluationHandler: RouteHandler<typeof getEvaluationRoute, AppEnv> = async (c) => {

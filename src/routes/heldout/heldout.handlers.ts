@@ -4,7 +4,7 @@ import type { AppEnv } from "../../app-types";
 import { insertHeldoutItems, listHeldout as listHeldoutRows } from "../../db/queries/heldout";
 import { ApiError } from "../../lib/errors";
 import { resolveEvaluator } from "../../lib/evaluator";
-import { decodePageCursor, encodePageCursor } from "../../lib/page-cursor";
+import { afterCursor, nextCursor } from "../../lib/page-cursor";
 import { isJsonl, parseHeldoutJsonl } from "./heldout.jsonl";
 import type { importHeldout, listHeldout } from "./heldout.routes";
 import { presentHeldout, type HeldoutItemInputSchema, type ImportHeldoutSchema } from "./heldout.schemas";
@@ -56,10 +56,10 @@ export const listHeldoutHandler: RouteHandler<typeof listHeldout, AppEnv> = asyn
       ...(q.category ? { category: q.category } : {}),
       ...(q.label ? { label: q.label } : {}),
     },
-    { limit: q.limit, ...(q.cursor ? { after: decodePageCursor(q.cursor) } : {}) },
+    { limit: q.limit, ...afterCursor(q.cursor) },
   );
   return c.json(
-    { data: page.rows.map(presentHeldout), total: page.total, next_cursor: page.next ? encodePageCursor(page.next) : null },
+    { data: page.rows.map(presentHeldout), total: page.total, next_cursor: nextCursor(page.next) },
     200,
   );
 };

@@ -5,7 +5,7 @@ import { findVersion } from "../../db/queries/versions";
 import { presentJudgment, presentJudgmentSummary } from "../../judge-service";
 import { ApiError } from "../../lib/errors";
 import { resolveEvaluator } from "../../lib/evaluator";
-import { decodePageCursor, encodePageCursor } from "../../lib/page-cursor";
+import { afterCursor, nextCursor } from "../../lib/page-cursor";
 import type { getJudgment, listJudgments } from "./judgments.routes";
 
 export const getJudgmentHandler: RouteHandler<typeof getJudgment, AppEnv> = async (c) => {
@@ -35,10 +35,10 @@ export const listJudgmentsHandler: RouteHandler<typeof listJudgments, AppEnv> = 
       ...(q.verdict ? { verdict: q.verdict } : {}),
       ...(q.status ? { status: q.status } : {}),
     },
-    { limit: q.limit, ...(q.cursor ? { after: decodePageCursor(q.cursor) } : {}) },
+    { limit: q.limit, ...afterCursor(q.cursor) },
   );
   return c.json(
-    { data: page.rows.map(presentJudgmentSummary), next_cursor: page.next ? encodePageCursor(page.next) : null },
+    { data: page.rows.map(presentJudgmentSummary), next_cursor: nextCursor(page.next) },
     200,
   );
 };

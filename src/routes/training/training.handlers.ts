@@ -3,7 +3,7 @@ import type { AppEnv } from "../../app-types";
 import { findEvaluatorById, getRun as getRunRow, listRuns as listRunRows, requestCancel, TERMINAL_STATUSES } from "../../db/queries/training";
 import { ApiError } from "../../lib/errors";
 import { resolveEvaluator } from "../../lib/evaluator";
-import { decodePageCursor, encodePageCursor } from "../../lib/page-cursor";
+import { afterCursor, nextCursor } from "../../lib/page-cursor";
 import { datasetLines } from "../../training/dataset";
 import { startTrainingRun } from "../../training/service";
 import type { RunState } from "../../training/state";
@@ -33,11 +33,11 @@ export const listRunsHandler: RouteHandler<typeof listRuns, AppEnv> = async (c) 
   const page = await listRunRows(db, evaluator.id, {
     limit: q.limit,
     ...(q.status ? { status: q.status } : {}),
-    ...(q.cursor ? { after: decodePageCursor(q.cursor) } : {}),
+    ...afterCursor(q.cursor),
   });
   const data = [];
   for (const r of page.rows) data.push(await presentRun(db, r, evaluator.name));
-  return c.json({ data, next_cursor: page.next ? encodePageCursor(page.next) : null }, 200);
+  return c.json({ data, next_cursor: nextCursor(page.next) }, 200);
 };
 
 export const getRunHandler: RouteHandler<typeof getRun, AppEnv> = async (c) => {
