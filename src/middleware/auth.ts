@@ -3,7 +3,6 @@ import type { AppEnv } from "../app-types";
 import { findActiveKeyByHash } from "../db/queries/keys";
 import { ApiError } from "../lib/errors";
 import { sha256Hex } from "../lib/hash";
-import type { KeyScope } from "../db/schema";
 
 function timingSafeEqual(a: string, b: string): boolean {
   if (a.length !== b.length) return false;
@@ -34,16 +33,3 @@ export const authenticate: MiddlewareHandler<AppEnv> = async (c, next) => {
   c.set("auth", { scope: key.scope, actor: key.id, keyId: key.id });
   return next();
 };
-
-const RANK: Record<KeyScope, number> = { judge: 0, admin: 1 };
-
-/** Guards a route (or router) to callers whose key has at least `scope`. */
-export function requireScope(scope: KeyScope): MiddlewareHandler<AppEnv> {
-  return async (c, next) => {
-    const auth = c.var.auth;
-    if (!auth || RANK[auth.scope] < RANK[scope]) {
-      throw new ApiError("forbidden", `this operation needs a key with the '${scope}' scope`);
-    }
-    return next();
-  };
-}
