@@ -1,9 +1,8 @@
 import type { Db } from "../db/client";
 import type { EvaluatorRow } from "../db/queries/evaluators";
-import { findVersion, getActiveVersion, type VersionRow } from "../db/queries/versions";
+import type { VersionRow } from "../db/queries/versions";
 import type { JudgeVersionSpec } from "../judge";
-import { ApiError } from "../lib/errors";
-import { resolveEvaluator } from "../lib/evaluator";
+import { requireActiveVersion, requireVersion, resolveEvaluator } from "../lib/evaluator";
 
 export type JudgeTarget = { evaluator: EvaluatorRow; version: VersionRow };
 
@@ -14,14 +13,8 @@ export type JudgeTarget = { evaluator: EvaluatorRow; version: VersionRow };
  */
 export async function resolveTarget(db: Db, evaluatorName: string | undefined, version: string | undefined): Promise<JudgeTarget> {
   const evaluator = await resolveEvaluator(db, evaluatorName);
-  if (version !== undefined) {
-    const row = await findVersion(db, evaluator.id, version);
-    if (!row) throw new ApiError("not_found", `evaluator '${evaluator.name}' has no version '${version}'`);
-    return { evaluator, version: row };
-  }
-  const active = await getActiveVersion(db, evaluator.id);
-  if (!active) throw new ApiError("not_found", `evaluator '${evaluator.name}' has no active version`);
-  return { evaluator, version: active };
+  const row = version !== undefined ? await requireVersion(db, evaluator, version) : await requireActiveVersion(db, evaluator);
+  return { evaluator, version: row };
 }
 
 export type EffectiveParams = { samples: number; swap: boolean; temperature: number | null };

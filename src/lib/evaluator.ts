@@ -1,5 +1,6 @@
 import type { Db } from "../db/client";
-import { findEvaluatorByName } from "../db/queries/evaluators";
+import { findEvaluatorByName, type EvaluatorRow } from "../db/queries/evaluators";
+import { findVersion, getActiveVersion, type VersionRow } from "../db/queries/versions";
 import { ApiError } from "./errors";
 
 export const DEFAULT_EVALUATOR = "default";
@@ -9,5 +10,19 @@ export async function resolveEvaluator(db: Db, name: string | undefined) {
   const wanted = name ?? DEFAULT_EVALUATOR;
   const row = await findEvaluatorByName(db, wanted);
   if (!row) throw new ApiError("not_found", `evaluator '${wanted}' does not exist`);
+  return row;
+}
+
+/** A version of `evaluator` by id or name (`v3`), or a 404 problem. */
+export async function requireVersion(db: Db, evaluator: EvaluatorRow, idOrName: string): Promise<VersionRow> {
+  const row = await findVersion(db, evaluator.id, idOrName);
+  if (!row) throw new ApiError("not_found", `evaluator '${evaluator.name}' has no version '${idOrName}'`);
+  return row;
+}
+
+/** The active version of `evaluator`, or a 404 problem. */
+export async function requireActiveVersion(db: Db, evaluator: EvaluatorRow): Promise<VersionRow> {
+  const row = await getActiveVersion(db, evaluator.id);
+  if (!row) throw new ApiError("not_found", `evaluator '${evaluator.name}' has no active version`);
   return row;
 }

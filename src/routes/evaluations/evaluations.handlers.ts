@@ -1,11 +1,10 @@
 import type { RouteHandler } from "@hono/zod-openapi";
 import type { AppEnv } from "../../app-types";
 import { getEvaluationWithNames, listEvaluations } from "../../db/queries/evaluations";
-import { findVersion } from "../../db/queries/versions";
 import { createEvaluation } from "../../evaluation/create";
 import { cancelEvaluation, enqueueEvaluation } from "../../evaluation/worker";
 import { ApiError } from "../../lib/errors";
-import { resolveEvaluator } from "../../lib/evaluator";
+import { requireVersion, resolveEvaluator } from "../../lib/evaluator";
 import { afterCursor, nextCursor } from "../../lib/page-cursor";
 import type {
   cancelEvaluationRoute,
@@ -41,12 +40,7 @@ export const listEvaluationsHandler: RouteHandler<typeof listEvaluationsRoute, A
   const q = c.req.valid("query");
   const db = c.var.deps.database.db;
   const evaluator = await resolveEvaluator(db, q.evaluator);
-  let versionId: string | undefined;
-  if (q.version) {
-    const v = await findVersion(db, evaluator.id, q.version);
-    if (!v) throw new ApiError("not_found", `evaluator '${evaluator.name}' has no version '${q.version}'`);
-    versionId = v.id;
-  }
+  const versionId = q.version ? (await requireVersion(db, evaluator, q.version)).id : undefined;
   const page = await listEvaluations(
     db,
     { evaluatorId: evaluator.id, ...(q.status ? { status: q.status } : {}), ...(versionId ? { versionId } : {}) },

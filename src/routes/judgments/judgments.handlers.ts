@@ -1,10 +1,9 @@
 import type { RouteHandler } from "@hono/zod-openapi";
 import type { AppEnv } from "../../app-types";
 import { getJudgment as getJudgmentRow, listJudgments as listJudgmentRows } from "../../db/queries/judgments";
-import { findVersion } from "../../db/queries/versions";
 import { presentJudgment, presentJudgmentSummary } from "../../judge-service";
 import { ApiError } from "../../lib/errors";
-import { resolveEvaluator } from "../../lib/evaluator";
+import { requireVersion, resolveEvaluator } from "../../lib/evaluator";
 import { afterCursor, nextCursor } from "../../lib/page-cursor";
 import type { getJudgment, listJudgments } from "./judgments.routes";
 
@@ -19,12 +18,7 @@ export const listJudgmentsHandler: RouteHandler<typeof listJudgments, AppEnv> = 
   const q = c.req.valid("query");
   const db = c.var.deps.database.db;
   const evaluator = await resolveEvaluator(db, q.evaluator);
-  let versionId: string | undefined;
-  if (q.version !== undefined) {
-    const version = await findVersion(db, evaluator.id, q.version);
-    if (!version) throw new ApiError("not_found", `evaluator '${evaluator.name}' has no version '${q.version}'`);
-    versionId = version.id;
-  }
+  const versionId = q.version !== undefined ? (await requireVersion(db, evaluator, q.version)).id : undefined;
   const page = await listJudgmentRows(
     db,
     {

@@ -1,14 +1,13 @@
 import type { RouteHandler } from "@hono/zod-openapi";
-import { and, eq } from "drizzle-orm";
 import type { AppEnv } from "../../app-types";
 import { insertAuditEvent } from "../../db/queries/audit";
-import { findVersion, getActiveVersion, insertVersion, listVersions as listVersionRows } from "../../db/queries/versions";
-import { trainingRuns } from "../../db/schema";
+import { insertVersion, listVersions as listVersionRows } from "../../db/queries/versions";
+import { getRun } from "../../db/queries/training";
 import { changeActiveVersion, type ActivationResult } from "../../evaluation/activation";
 import { DEFAULT_JUDGE_TEMPLATE } from "../../judge";
 import { ApiError } from "../../lib/errors";
 import { onExternalModelRegistered } from "../../training/service";
-import { resolveEvaluator } from "../../lib/evaluator";
+import { requireActiveVersion, requireVersion, resolveEvaluator } from "../../lib/evaluator";
 import type { activateVersion, getActive, getVersion, listVersions, registerVersion, rollback } from "./versions.routes";
 import { presentVersion } from "./versions.schemas";
 
@@ -24,9 +23,7 @@ export const getActiveHandler: RouteHandler<typeof getActive, AppEnv> = async (c
   const q = c.req.valid("query");
   const db = c.var.deps.database.db;
   const evaluator = await resolveEvaluator(db, q.evaluator);
-  const row = await getActiveVersion(db, evaluator.id);
-  if (!row) throw new ApiError("not_found", `evaluator '${evaluator.name}' has no active version`);
-  return c.json(presentVersion(row, evaluator.name), 200);
+  return c.json(presentVersion(await requireActiveVersion(db, evaluator), evaluator.name), 200);
 };
 
 export const getVersionHandler: RouteHandler<typeof getVersion, AppEnv> = async (c) => {
@@ -34,9 +31,7 @@ export const getVersionHandler: RouteHandler<typeof getVersion, AppEnv> = async 
   const q = c.req.valid("query");
   const db = c.var.deps.database.db;
   const evaluator = await resolveEvaluator(db, q.evaluator);
-  const row = await findVersion(db, evaluator.id, id);
-  if (!row) throw new ApiError("not_found", `evaluator '${evaluator.name}' has no version '${id}'`);
-  return c.json(presentVersion(row, evaluator.name), 200);
+  return c.json(presentVersion(await requireVersion(db, evaluator, id), evaluator.name), 200);
 };
 
 export const registerVersionHandler: RouteHandler<typeof registerVersion, AppEnv> = async (c) => {
@@ -44,12 +39,8 @@ export const registerVersionHandler: RouteHandler<typeof registerVersion, AppEnv
   const db = c.var.deps.database.db;
   const evaluator = await resolveEvaluator(db, body.evaluator);
   if (body.training_run_id) {
-    const [run] = await db
-      .select({ id: trainingRuns.id })
-      .from(trainingRuns)
-      .where(and(eq(trainingRuns.id, body.training_run_id), eq(trainingRuns.evaluatorId, evaluator.id)))
-      .limit(1);
-    if (!run) {
+    const run = await getRun(db, body.training_run_id);
+    if (!run || run.evaluatorId !== evaluator.id) {
       throw new ApiError("validation_failed", `training_run_id: evaluator '${evaluator.name}' has no training run ${body.training_run_id}`, {
         errors: [{ path: "training_run_id", message: "unknown training run" }],
       });
@@ -92,8 +83,7 @@ export const activateVersionHandler: RouteHandler<typeof activateVersion, AppEnv
   const body = c.req.valid("json");
   const db = c.var.deps.database.db;
   const evaluator = await resolveEvaluator(db, body.evaluator);
-  const target = await findVersion(db, evaluator.id, id);
-  if (!target) throw new ApiError("not_found", `evaluator '${evaluator.name}' has no version '${id}'`);
+  const target = await requireVersion(db, evaluator, id);
   const result = await changeActiveVersion(db, {
     evaluatorId: evaluator.id,
     action: "activate",
