@@ -1,5 +1,6 @@
 import { OpenAPIHono } from "@hono/zod-openapi";
 import { Scalar } from "@scalar/hono-api-reference";
+import type { Context } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import { HTTPException } from "hono/http-exception";
 import { requestId } from "hono/request-id";
@@ -52,19 +53,16 @@ export function createApp(deps: AppDeps) {
   );
   app.use("/v1/*", authenticate, scopePolicy);
 
+  const problem = (c: Context<AppEnv>, err: ApiError) =>
+    c.body(JSON.stringify(problemBody(err, { path: c.req.path, requestId: c.var.requestId })), err.status, {
+      "content-type": "application/problem+json",
+    });
   app.onError((err, c) => {
     const apiErr = toApiError(err);
     if (apiErr.status >= 500) c.var.logger?.error({ err: String(err), stack: (err as Error).stack }, "request failed");
-    return c.body(JSON.stringify(problemBody(apiErr, { path: c.req.path, requestId: c.var.requestId })), apiErr.status, {
-      "content-type": "application/problem+json",
-    });
+    return problem(c, apiErr);
   });
-  app.notFound((c) => {
-    const err = new ApiError("not_found", `no route for ${c.req.method} ${c.req.path}`);
-    return c.body(JSON.stringify(problemBody(err, { path: c.req.path, requestId: c.var.requestId })), 404, {
-      "content-type": "application/problem+json",
-    });
-  });
+  app.notFound((c) => problem(c, new ApiError("not_found", `no route for ${c.req.method} ${c.req.path}`)));
 
   const api = createRouter();
   registerRoutes(api);
