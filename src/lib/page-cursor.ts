@@ -1,9 +1,9 @@
 import { ApiError } from "./errors";
+import { isUuid } from "./uuid";
 
 /** A keyset position in a newest-first listing: created_at as the database's microsecond text, then id. */
 export type PageCursor = { ts: string; id: string };
 
-const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const TS_RE = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,6})?Z$/;
 
 /** Opaque to clients; base64url JSON so it survives a query string untouched. */
@@ -14,7 +14,7 @@ export function encodePageCursor(c: PageCursor): string {
 export function decodePageCursor(s: string): PageCursor {
   try {
     const v: unknown = JSON.parse(Buffer.from(s, "base64url").toString("utf8"));
-    if (Array.isArray(v) && typeof v[0] === "string" && typeof v[1] === "string" && TS_RE.test(v[0]) && UUID_RE.test(v[1])) {
+    if (Array.isArray(v) && typeof v[0] === "string" && typeof v[1] === "string" && TS_RE.test(v[0]) && isUuid(v[1])) {
       return { ts: v[0], id: v[1] };
     }
   } catch {

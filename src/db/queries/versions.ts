@@ -2,10 +2,10 @@ import { and, desc, eq, sql, type SQL } from "drizzle-orm";
 import type { Db } from "../client";
 import { evaluators, versions, type FewShotExample, type VersionParams, type VersionStatus } from "../schema";
 import { isUniqueViolation } from "../errors";
+import { isUuid } from "../../lib/uuid";
 
 export type VersionRow = typeof versions.$inferSelect;
 
-const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export async function getActiveVersion(db: Db, evaluatorId: string): Promise<VersionRow | undefined> {
   const [row] = await db
@@ -18,7 +18,7 @@ export async function getActiveVersion(db: Db, evaluatorId: string): Promise<Ver
 
 /** A version of this evaluator by id or by name (`v3`). */
 export async function findVersion(db: Db, evaluatorId: string, idOrName: string): Promise<VersionRow | undefined> {
-  const byId = UUID_RE.test(idOrName);
+  const byId = isUuid(idOrName);
   const [row] = await db
     .select()
     .from(versions)
