@@ -1,6 +1,7 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { COMMON_ERRORS, errorResponses } from "../../lib/errors";
 import { pageQueryFields, pageResponse } from "../../lib/paging";
+import { EvaluatorSelector } from "../common.schemas";
 
 const Ref = z.object({ id: z.uuid(), name: z.string() });
 
@@ -29,7 +30,7 @@ export const listAudit = createRoute({
   summary: "The audit trail of version changes, newest first, cursor-paged",
   request: {
     query: z.object({
-      evaluator: z.string().min(1).max(63).optional().openapi({ description: "Default `default`" }),
+      evaluator: EvaluatorSelector,
       action: z.enum(["activate", "rollback", "promote", "reject", "promote_skipped", "register"]).optional(),
       actor: z.string().min(1).max(100).optional(),
       ...pageQueryFields({ max: 500, default: 50 }),

@@ -2,6 +2,7 @@ import { createRoute, z } from "@hono/zod-openapi";
 import { COMMON_ERRORS, errorResponses } from "../../lib/errors";
 import { CreateEvaluationSchema, EvaluationSchema } from "./evaluations.schemas";
 import { pageQueryFields, pageResponse } from "../../lib/paging";
+import { EvaluatorSelector } from "../common.schemas";
 
 export const createEvaluationRoute = createRoute({
   method: "post",
@@ -27,7 +28,7 @@ export const listEvaluationsRoute = createRoute({
   summary: "Evaluations, newest first, cursor-paged",
   request: {
     query: z.object({
-      evaluator: z.string().min(1).max(63).optional().openapi({ description: "Default `default`" }),
+      evaluator: EvaluatorSelector,
       status: z.enum(["queued", "running", "completed", "failed", "canceled"]).optional(),
       version: z.string().min(1).max(100).optional().openapi({ description: "Only evaluations this version took part in (id or name)" }),
       ...pageQueryFields({ max: 100, default: 20 }),

@@ -1,6 +1,7 @@
 import { z } from "@hono/zod-openapi";
 import type { EvaluationWithNames } from "../../db/queries/evaluations";
 import { LabelSchema, SourceSchema } from "../heldout/heldout.schemas";
+import { EvaluatorSelector } from "../common.schemas";
 
 const Ref = z.object({ id: z.uuid(), name: z.string() });
 const Interval = z.tuple([z.number(), z.number()]);
@@ -105,7 +106,7 @@ export const EvaluationSchema = z
 
 export const CreateEvaluationSchema = z
   .strictObject({
-    evaluator: z.string().min(1).max(63).optional().openapi({ description: "Default `default`" }),
+    evaluator: EvaluatorSelector,
     version: z.string().min(1).max(100).openapi({ description: "Candidate version, id or name" }),
     against: z.string().min(1).max(100).optional().openapi({ description: "Baseline version; default the active one" }),
     filter: z

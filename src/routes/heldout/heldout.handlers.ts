@@ -2,12 +2,13 @@ import type { RouteHandler, z } from "@hono/zod-openapi";
 import type { Context, MiddlewareHandler } from "hono";
 import type { AppEnv } from "../../app-types";
 import { insertHeldoutItems, listHeldout as listHeldoutRows } from "../../db/queries/heldout";
-import { ApiError } from "../../lib/errors";
 import { resolveEvaluator } from "../../lib/evaluator";
 import { afterCursor, nextCursor } from "../../lib/page-cursor";
 import { isJsonl, parseHeldoutJsonl } from "./heldout.jsonl";
 import type { importHeldout, listHeldout } from "./heldout.routes";
 import { presentHeldout, type HeldoutItemInputSchema, type ImportHeldoutSchema } from "./heldout.schemas";
+import { EvaluatorSelector } from "../common.schemas";
+import { validationError } from "../../lib/router";
 
 type HeldoutItemInput = z.infer<typeof HeldoutItemInputSchema>;
 type ImportBody = z.infer<typeof ImportHeldoutSchema>;
@@ -36,10 +37,9 @@ export const importHeldoutHandler: RouteHandler<typeof importHeldout, AppEnv> = 
  */
 export const heldoutJsonlUpload: MiddlewareHandler<AppEnv> = async (c, next) => {
   if (c.req.method !== "POST" || !isJsonl(c.req.header("content-type"))) return next();
-  const evaluator = c.req.query("evaluator");
-  if (evaluator !== undefined && (evaluator.length < 1 || evaluator.length > 63)) {
-    throw new ApiError("validation_failed", "evaluator: must be 1 to 63 characters", { errors: [{ path: "evaluator", message: "invalid" }] });
-  }
+  const selector = EvaluatorSelector.safeParse(c.req.query("evaluator"));
+  if (!selector.success) throw validationError(selector.error.issues, "evaluator");
+  const evaluator = selector.data;
   const items = parseHeldoutJsonl(await c.req.text());
   return c.json(await importItems(c, evaluator, items), 200);
 };

@@ -1,6 +1,7 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { COMMON_ERRORS, errorResponses } from "../../lib/errors";
 import { HELDOUT_MAX_ITEMS, HeldoutItemSchema, ImportHeldoutSchema, ImportResultSchema, LabelSchema, SourceSchema } from "./heldout.schemas";
+import { EvaluatorSelector } from "../common.schemas";
 
 // A plain OpenAPI schema, not zod: the router would otherwise treat application/jsonl as JSON and
 // validate it as such. JSONL bodies are handled by heldoutJsonlUpload before this route's validators.
@@ -25,7 +26,7 @@ export const importHeldout = createRoute({
     "skipped and counted as `duplicates`, so re-sending a file is harmless.",
   request: {
     query: z.object({
-      evaluator: z.string().min(1).max(63).optional().openapi({ description: "For JSONL uploads (a JSON body may name it instead); default `default`" }),
+      evaluator: EvaluatorSelector.openapi({ description: "For JSONL uploads (a JSON body may name it instead); default `default`" }),
     }),
     body: {
       required: true,
@@ -49,7 +50,7 @@ export const listHeldout = createRoute({
   summary: "The held-out set, newest first, filtered and cursor-paged",
   request: {
     query: z.object({
-      evaluator: z.string().min(1).max(63).optional().openapi({ description: "Default `default`" }),
+      evaluator: EvaluatorSelector,
       source: SourceSchema.optional(),
       category: z.string().min(1).max(100).optional(),
       label: LabelSchema.optional(),

@@ -1,5 +1,6 @@
 import { z } from "@hono/zod-openapi";
 import type { HeldoutRow } from "../../db/queries/heldout";
+import { EvaluatorSelector } from "../common.schemas";
 
 export const HELDOUT_MAX_ITEMS = 5000;
 
@@ -26,7 +27,7 @@ export const HeldoutItemInputSchema = z
 
 export const ImportHeldoutSchema = z
   .strictObject({
-    evaluator: z.string().min(1).max(63).optional().openapi({ description: "Default `default`" }),
+    evaluator: EvaluatorSelector,
     items: z.array(HeldoutItemInputSchema).min(1).max(HELDOUT_MAX_ITEMS, `at most ${HELDOUT_MAX_ITEMS} items per call`),
   })
   .openapi("ImportHeldout");

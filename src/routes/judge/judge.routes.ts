@@ -1,6 +1,7 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { COMMON_ERRORS, errorResponses, ProblemSchema } from "../../lib/errors";
 import { JUDGE_LIMITS, JudgeRequestSchema, JudgeResultSchema } from "./judge.schemas";
+import { EvaluatorSelector } from "../common.schemas";
 
 export const judge = createRoute({
   method: "post",
@@ -28,12 +29,7 @@ export const BatchItemResultSchema = z
 
 export const JudgeBatchRequestSchema = z
   .strictObject({
-    evaluator: z
-      .string()
-      .min(1)
-      .max(63)
-      .optional()
-      .openapi({ description: "Evaluator for items that do not name one; default `default`" }),
+    evaluator: EvaluatorSelector.openapi({ description: "Evaluator for items that do not name one; default `default`" }),
     items: z
       .array(z.unknown())
       .min(1)

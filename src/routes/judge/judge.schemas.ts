@@ -1,4 +1,5 @@
 import { z } from "@hono/zod-openapi";
+import { EvaluatorSelector } from "../common.schemas";
 
 /**
  * Input limits, in characters. They keep one judge prompt within what current judge models
@@ -32,7 +33,7 @@ export const JudgeRequestSchema = z
     response_b: nonBlank(JUDGE_LIMITS.response, "response_b").openapi({
       description: `≤ ${JUDGE_LIMITS.response} characters`,
     }),
-    evaluator: z.string().min(1).max(63).optional().openapi({ description: "Evaluator name; default `default`" }),
+    evaluator: EvaluatorSelector,
     version: z
       .string()
       .min(1)

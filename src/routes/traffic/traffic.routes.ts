@@ -1,5 +1,6 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { COMMON_ERRORS, errorResponses } from "../../lib/errors";
+import { EvaluatorSelector } from "../common.schemas";
 
 export const MAX_TRAFFIC_ITEMS = 1000;
 
@@ -13,7 +14,7 @@ const TrafficItemSchema = z
 
 export const IngestTrafficSchema = z
   .object({
-    evaluator: z.string().min(1).max(63).optional().openapi({ description: "Default `default`" }),
+    evaluator: EvaluatorSelector,
     items: z.array(TrafficItemSchema).min(1).max(MAX_TRAFFIC_ITEMS),
   })
   .openapi("IngestTraffic");
@@ -55,7 +56,7 @@ export const trafficStats = createRoute({
   path: "/v1/traffic/stats",
   tags: ["training"],
   summary: "Pool size by source, category and split",
-  request: { query: z.object({ evaluator: z.string().min(1).max(63).optional() }) },
+  request: { query: z.object({ evaluator: EvaluatorSelector }) },
   responses: {
     200: { description: "Counts", content: { "application/json": { schema: TrafficStatsSchema } } },
     ...errorResponses(...COMMON_ERRORS, 404),

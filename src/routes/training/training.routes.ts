@@ -2,6 +2,7 @@ import { createRoute, z } from "@hono/zod-openapi";
 import { COMMON_ERRORS, errorResponses } from "../../lib/errors";
 import { StartRunSchema, TrainingRunSchema } from "./training.schemas";
 import { pageQueryFields, pageResponse } from "../../lib/paging";
+import { EvaluatorSelector } from "../common.schemas";
 
 const RunId = z.object({ id: z.uuid() });
 
@@ -29,7 +30,7 @@ export const listRuns = createRoute({
   summary: "Training runs of an evaluator, newest first, cursor-paged",
   request: {
     query: z.object({
-      evaluator: z.string().min(1).max(63).optional(),
+      evaluator: EvaluatorSelector,
       status: z.enum(["queued", "running", "waiting_external", "completed", "failed", "canceled"]).optional(),
       ...pageQueryFields({ max: 100, default: 20 }),
     }),

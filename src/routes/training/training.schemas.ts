@@ -1,9 +1,10 @@
 import { z } from "@hono/zod-openapi";
 import { checkParams, runParamsShape } from "../../training/params";
+import { EvaluatorSelector } from "../common.schemas";
 
 export const StartRunSchema = z
   .strictObject({
-    evaluator: z.string().min(1).max(63).optional().openapi({ description: "Default `default`" }),
+    evaluator: EvaluatorSelector,
     ...runParamsShape,
   })
   .superRefine(checkParams)

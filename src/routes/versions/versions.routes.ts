@@ -1,9 +1,10 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { COMMON_ERRORS, errorResponses } from "../../lib/errors";
 import { ActivationResultSchema, RegisterVersionSchema, VersionSchema } from "./versions.schemas";
+import { EvaluatorSelector } from "../common.schemas";
 
 const EvaluatorQuery = z.object({
-  evaluator: z.string().min(1).max(63).optional().openapi({ description: "Default `default`" }),
+  evaluator: EvaluatorSelector,
 });
 
 export const listVersions = createRoute({
@@ -77,7 +78,7 @@ export const activateVersion = createRoute({
         "application/json": {
           schema: z
             .strictObject({
-              evaluator: z.string().min(1).max(63).optional(),
+              evaluator: EvaluatorSelector,
               reason: z.string().trim().min(1).max(2000).openapi({ description: "Why; stored in the audit trail" }),
             })
             .openapi("ActivateVersion"),
@@ -107,7 +108,7 @@ export const rollback = createRoute({
         "application/json": {
           schema: z
             .strictObject({
-              evaluator: z.string().min(1).max(63).optional(),
+              evaluator: EvaluatorSelector,
               reason: z.string().trim().min(1).max(2000).optional(),
             })
             .openapi("RollbackVersion"),

@@ -1,6 +1,7 @@
 import { z } from "@hono/zod-openapi";
 import type { VersionRow } from "../../db/queries/versions";
 import { parseVerdict, validateJudgeTemplate } from "../../judge";
+import { EvaluatorSelector } from "../common.schemas";
 
 export const VersionRefSchema = z.object({ id: z.uuid(), name: z.string() }).openapi("VersionRef");
 
@@ -57,7 +58,7 @@ export const VersionSchema = z
 
 export const RegisterVersionSchema = z
   .strictObject({
-    evaluator: z.string().min(1).max(63).optional().openapi({ description: "Default `default`" }),
+    evaluator: EvaluatorSelector,
     model: z.string().trim().min(1).max(200),
     base_url: z.url().max(2000).optional().openapi({ description: "OpenAI-compatible base URL; default OPENAI_BASE_URL" }),
     prompt_template: z
