@@ -9,8 +9,9 @@ let t: TestApp;
 
 beforeAll(async () => {
   fake = await startFakeLlm({ behavior: oracleJudge });
-  // Short timeout and no SDK retries keep each failure fast; retries are covered in tests/llm.
-  t = await createTestApp({ llmUrl: fake.url, env: { LLM_TIMEOUT_MS: "150", LLM_MAX_RETRIES: "0" } });
+  // No SDK retries keep each failure fast (retries are covered in tests/llm); the timeout is short
+  // for the hanging-judge case but long enough that a loaded CI box does not turn a 429 into one.
+  t = await createTestApp({ llmUrl: fake.url, env: { LLM_TIMEOUT_MS: "1000", LLM_MAX_RETRIES: "0" } });
 });
 afterAll(async () => {
   await t?.close();
