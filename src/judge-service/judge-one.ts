@@ -36,6 +36,8 @@ export interface JudgeCallContext {
   logger: Logger;
   apiKeyId: string | null;
   signal?: AbortSignal;
+  /** How the evaluator and version are looked up; a batch shares one lookup per selector. */
+  resolve?: (evaluator: string | undefined, version: string | undefined) => Promise<JudgeTarget>;
 }
 
 export interface JudgeResult {
@@ -56,7 +58,7 @@ export interface JudgeResult {
 export async function judgeOne(ctx: JudgeCallContext, req: JudgeRequest): Promise<JudgeResult> {
   const started = performance.now();
   const db = ctx.deps.database.db;
-  const target = await resolveTarget(db, req.evaluator, req.version);
+  const target = await (ctx.resolve ?? ((e, v) => resolveTarget(db, e, v)))(req.evaluator, req.version);
   const params = effectiveParams(target.version, req);
   // An empty reference renders as no reference at all, so it must hash as none too.
   const reference = req.reference && req.reference.trim() !== "" ? req.reference : null;
