@@ -1,3 +1,4 @@
+import { withChildSignal } from "../lib/child-signal";
 import type { ChatMessage, LlmClient, TokenUsage } from "../llm/types";
 import { addUsage, ZERO_USAGE } from "../llm/types";
 import { aggregateVotes, toCallerFrame, type Order, type Verdict, type Vote, type VoteCounts } from "./aggregate";
@@ -136,20 +137,20 @@ export async function judgePair(
     throw new RangeError(`samples must be a positive integer, got ${opts.samples}`);
   }
   const orders: Order[] = opts.swap ? ["ab", "ba"] : ["ab"];
-  const siblings = new AbortController();
-  const signal = opts.signal ? AbortSignal.any([opts.signal, siblings.signal]) : siblings.signal;
-  const perOrder = await Promise.all(
-    orders.map((order) =>
-      sampleJudgments(llm, version, input, {
-        order,
-        n: opts.samples,
-        signal,
-        ...(opts.temperature !== undefined ? { temperature: opts.temperature } : {}),
-        ...(opts.top_p !== undefined ? { top_p: opts.top_p } : {}),
-      }).catch((err: unknown) => {
-        siblings.abort(err);
-        throw err;
-      }),
+  const perOrder = await withChildSignal(opts.signal, (siblings) =>
+    Promise.all(
+      orders.map((order) =>
+        sampleJudgments(llm, version, input, {
+          order,
+          n: opts.samples,
+          signal: siblings.signal,
+          ...(opts.temperature !== undefined ? { temperature: opts.temperature } : {}),
+          ...(opts.top_p !== undefined ? { top_p: opts.top_p } : {}),
+        }).catch((err: unknown) => {
+          siblings.abort(err);
+          throw err;
+        }),
+      ),
     ),
   );
 

@@ -1,6 +1,7 @@
 import OpenAI from "openai";
 import type { ChatCompletion, ChatCompletionCreateParamsNonStreaming } from "openai/resources/chat/completions";
 import pLimit from "p-limit";
+import { withChildSignal } from "../lib/child-signal";
 import { LlmError } from "./errors";
 import { isNUnsupportedError, mapSdkError } from "./map-sdk-error";
 import type { CompletionRequest, CompletionResult, LlmClient, TokenUsage } from "./types";
@@ -79,7 +80,9 @@ export function createOpenAiLlmClient(opts: OpenAiLlmClientOptions): LlmClient {
       resp = await limit(() => {
         // A request that waited in the queue past its caller's abort must not go out.
         signal?.throwIfAborted();
-        return sdk.chat.completions.create(body, signal ? { signal } : undefined);
+        if (!signal) return sdk.chat.completions.create(body, undefined);
+        // The SDK composes the signal it is given with AbortSignal.any: hand it a short-lived one.
+        return withChildSignal(signal, (child) => sdk.chat.completions.create(body, { signal: child.signal }));
       });
     } catch (err) {
       throw mapSdkError(err, signal);
@@ -93,17 +96,18 @@ export function createOpenAiLlmClient(opts: OpenAiLlmClientOptions): LlmClient {
     req: CompletionRequest,
     k: number,
   ): Promise<SingleResult> {
-    const siblings = new AbortController();
-    const signal = req.signal ? AbortSignal.any([req.signal, siblings.signal]) : siblings.signal;
-    const runs = Array.from({ length: k }, async () => {
-      try {
-        return oneChoice(await single(sdk, req, undefined, signal));
-      } catch (err) {
-        siblings.abort(err);
-        throw err;
-      }
-    });
-    const results = await Promise.all(runs);
+    const results = await withChildSignal(req.signal, (siblings) =>
+      Promise.all(
+        Array.from({ length: k }, async () => {
+          try {
+            return oneChoice(await single(sdk, req, undefined, siblings.signal));
+          } catch (err) {
+            siblings.abort(err);
+            throw err;
+          }
+        }),
+      ),
+    );
     return results.reduce<SingleResult>(
       (acc, r) => ({ texts: [...acc.texts, ...r.texts], usage: addUsage(acc.usage, r.usage) }),
       { texts: [], usage: { ...ZERO_USAGE } },

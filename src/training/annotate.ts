@@ -46,13 +46,11 @@ export async function annotate(ctx: RunContext, iteration: number, annotator: Ve
     const input = { instruction: pair.instruction, response_a: pair.chosen ?? "", response_b: pair.rejected ?? "" };
     let rows: NewJudgment[];
     try {
-      const [ab, ba] = await ctx.withItemSignal((signal) => {
-        const opts = { temperature: params.temperature, top_p: params.top_p, signal };
-        return Promise.all([
-          sampleJudgments(llm, spec, input, { order: "ab", n: nAb, ...opts }),
-          nBa > 0 ? sampleJudgments(llm, spec, input, { order: "ba", n: nBa, ...opts }) : null,
-        ]);
-      });
+      const opts = { temperature: params.temperature, top_p: params.top_p, signal: ctx.signal };
+      const [ab, ba] = await Promise.all([
+        sampleJudgments(llm, spec, input, { order: "ab", n: nAb, ...opts }),
+        nBa > 0 ? sampleJudgments(llm, spec, input, { order: "ba", n: nBa, ...opts }) : null,
+      ]);
       // Caller frame: response_a is y_w, so a judgment is correct exactly when it votes A there.
       rows = [
         ...ab.judgments.map((j) => ({ sampleIndex: j.index, order: "ab" as const, j })),

@@ -49,23 +49,6 @@ export class RunContext {
     return this.abort.signal;
   }
 
-  /**
-   * A short-lived signal for one item, aborted with the run's. LLM calls must not take the run's
-   * long-lived signal directly: every request composes it with AbortSignal.any, and Node keeps
-   * each composition registered on the source signal, which then slows every later call down.
-   */
-  async withItemSignal<T>(fn: (signal: AbortSignal) => Promise<T>): Promise<T> {
-    const item = new AbortController();
-    const onAbort = () => item.abort(this.abort.signal.reason);
-    if (this.abort.signal.aborted) onAbort();
-    else this.abort.signal.addEventListener("abort", onAbort, { once: true });
-    try {
-      return await fn(item.signal);
-    } finally {
-      this.abort.signal.removeEventListener("abort", onAbort);
-    }
-  }
-
   llmFor(purpose: Purpose): LlmClient {
     return meteredLlm(this.deps.llm, this.usage, purpose);
   }

@@ -98,9 +98,13 @@ export async function curate(ctx: RunContext): Promise<"done" | "stopped"> {
 
   const { stopped } = await ctx.forEachItem(toClassify(), async (item) => {
     try {
-      const res = await ctx.withItemSignal((signal) =>
-        llm.complete({ model: params.generator_model, messages: classifierMessages(item.instruction), temperature: 0, max_tokens: 16, signal }),
-      );
+      const res = await llm.complete({
+        model: params.generator_model,
+        messages: classifierMessages(item.instruction),
+        temperature: 0,
+        max_tokens: 16,
+        signal: ctx.signal,
+      });
       const category = parseCategory(res.texts[0] ?? "");
       await setCategory(db, item.row.id, category);
       candidates.push({ id: item.row.id, split: item.split, category, u: item.u });

@@ -53,12 +53,11 @@ async function synthesizeOne(
   pair: PairRow,
 ): Promise<PairOutcome | null> {
   const model = ctx.params.generator_model;
-  const [answer, modification] = await ctx.withItemSignal((signal) =>
-    Promise.allSettled([
-      llm.complete({ model, messages: generatorMessages(pair.instruction), signal }),
-      llm.complete({ model, messages: modificationMessages(pair.instruction), signal }),
-    ]),
-  );
+  const signal = ctx.signal;
+  const [answer, modification] = await Promise.allSettled([
+    llm.complete({ model, messages: generatorMessages(pair.instruction), signal }),
+    llm.complete({ model, messages: modificationMessages(pair.instruction), signal }),
+  ]);
   if (ctx.signal.aborted) return null;
   for (const r of [answer, modification]) {
     if (r.status === "rejected" && !isLlmError(r.reason)) throw r.reason;
