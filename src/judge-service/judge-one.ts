@@ -115,7 +115,8 @@ export async function judgeOne(ctx: JudgeCallContext, req: JudgeRequest): Promis
     );
   } catch (err) {
     const latencyMs = Math.round(performance.now() - started);
-    ctx.logger.warn({ err: describeFailure(err, ctx.signal) }, "judge call failed");
+    const failure = describeFailure(err, ctx.signal);
+    ctx.logger.warn({ err: failure }, "judge call failed");
     let id: string | null = null;
     try {
       const row = await insertJudgment(db, {
@@ -123,7 +124,7 @@ export async function judgeOne(ctx: JudgeCallContext, req: JudgeRequest): Promis
         status: "failed",
         usage: { ...ZERO_USAGE },
         latencyMs,
-        error: describeFailure(err, ctx.signal),
+        error: failure,
       });
       id = row.id;
       await feedPool(ctx, target, req.instruction, id);

@@ -35,8 +35,7 @@ export const listRunsHandler: RouteHandler<typeof listRuns, AppEnv> = async (c) 
     ...(q.status ? { status: q.status } : {}),
     ...afterCursor(q.cursor),
   });
-  const data = [];
-  for (const r of page.rows) data.push(await presentRun(db, r, evaluator.name));
+  const data = await Promise.all(page.rows.map((r) => presentRun(db, r, evaluator.name)));
   return c.json({ data, next_cursor: nextCursor(page.next) }, 200);
 };
 
