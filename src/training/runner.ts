@@ -1,4 +1,4 @@
-import { acquireLease, countHeldout, findEvaluatorById, getRun, releaseLease, TERMINAL_STATUSES, updateRun } from "../db/queries/training";
+import { acquireLease, countBuiltTrainPairs, countHeldout, findEvaluatorById, getRun, releaseLease, TERMINAL_STATUSES, updateRun } from "../db/queries/training";
 import { runCounts } from "../db/queries/training-items";
 import { findVersion, getActiveVersion, type VersionRow } from "../db/queries/versions";
 import { annotate } from "./annotate";
@@ -155,8 +155,7 @@ async function executeSteps(ctx: RunContext): Promise<StepResult> {
     if ((await synthesize(ctx)) === "stopped") return "stopped";
   }
   if (!iterState(state, 1).annotated) {
-    const counts = await runCounts(db, ctx.runId, 1);
-    if (counts.pairs_built === 0) throw new Error("no training pair could be built (see dropped_* counters)");
+    if ((await countBuiltTrainPairs(db, ctx.runId)) === 0) throw new Error("no training pair could be built (see dropped_* counters)");
     // Fail now rather than after annotating and training: a candidate needs held-out items.
     if ((await countHeldout(db, ctx.evaluator.id)) === 0) {
       throw new Error("the held-out set is empty: use heldout_fraction > 0 or import held-out items (POST /v1/heldout)");
@@ -183,8 +182,12 @@ async function executeSteps(ctx: RunContext): Promise<StepResult> {
       await enter(ctx, "annotate", it);
       if ((await annotate(ctx, it, annotator)) === "stopped") return "stopped";
     }
-    if (!st.selected) await selectExamples(ctx, it, base);
-    record.counters = { ...(await iterationCounters(ctx, it)), annotate_failed: st.annotate_failed ?? 0 };
+    // Once examples are selected the counters' item rows no longer change: read them then (or when
+    // a crash came between selection and saving them), not on every resumed slice of training.
+    if (!st.selected || !hasCounters(record)) {
+      if (!st.selected) await selectExamples(ctx, it, base);
+      record.counters = { ...(await iterationCounters(ctx, it)), annotate_failed: st.annotate_failed ?? 0 };
+    }
 
     if (!st.candidate_version_id) {
       record.status = "training";
@@ -274,10 +277,15 @@ async function evaluateStep(ctx: RunContext, iteration: number, candidateId: str
   return "done";
 }
 
+const ITERATION_COUNTERS = ["judgments_sampled", "pairs_annotated", "judgments_correct", "dropped_no_correct", "kept", "kept_a", "kept_b", "dpo_pairs"];
+
 async function iterationCounters(ctx: RunContext, iteration: number): Promise<Record<string, number>> {
   const c = await runCounts(ctx.deps.db, ctx.runId, iteration);
-  const pick = ["judgments_sampled", "pairs_annotated", "judgments_correct", "dropped_no_correct", "kept", "kept_a", "kept_b", "dpo_pairs"];
-  return Object.fromEntries(pick.map((k) => [k, c[k] ?? 0]));
+  return Object.fromEntries(ITERATION_COUNTERS.map((k) => [k, c[k] ?? 0]));
+}
+
+function hasCounters(record: IterationRecord): boolean {
+  return ITERATION_COUNTERS.every((k) => k in record.counters) && "annotate_failed" in record.counters;
 }
 
 function iterationRecord(ctx: RunContext, iteration: number): IterationRecord {

@@ -1,7 +1,7 @@
 import { and, asc, desc, eq, inArray, sql } from "drizzle-orm";
 import type { Db } from "../client";
 import { rawRows } from "../client";
-import { evaluators, heldoutItems, trainingRuns, traffic, versions, type TrainingStatus } from "../schema";
+import { evaluators, heldoutItems, trainingPairs, trainingRuns, traffic, versions, type TrainingStatus } from "../schema";
 import type { VersionRow } from "./versions";
 import type { PageCursor } from "../../lib/page-cursor";
 import { keyset, takePage } from "./keyset";
@@ -238,6 +238,15 @@ export async function findRunCandidate(db: Db, runId: string, iteration: number)
 /** Versions registered for a run (an externally trained model names its run), oldest first. */
 export async function versionsOfRun(db: Db, runId: string): Promise<VersionRow[]> {
   return db.select().from(versions).where(eq(versions.trainingRunId, runId)).orderBy(asc(versions.number));
+}
+
+/** Training pairs synthesis built (runCounts' pairs_built), without the run's other counters. */
+export async function countBuiltTrainPairs(db: Db, runId: string): Promise<number> {
+  const [row] = await db
+    .select({ n: sql<number>`count(*)::int` })
+    .from(trainingPairs)
+    .where(and(eq(trainingPairs.runId, runId), eq(trainingPairs.split, "train"), eq(trainingPairs.status, "built")));
+  return Number(row?.n ?? 0);
 }
 
 export async function findEvaluatorById(db: Db, id: string): Promise<typeof evaluators.$inferSelect | undefined> {
