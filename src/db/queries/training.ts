@@ -1,7 +1,7 @@
 import { and, asc, desc, eq, inArray, sql } from "drizzle-orm";
 import type { Db } from "../client";
 import { rawRows } from "../client";
-import { evaluators, heldoutItems, trainingPairs, trainingRuns, traffic, versions, type TrainingStatus } from "../schema";
+import { evaluators, heldoutItems, trainingExamples, trainingPairs, trainingRuns, traffic, versions, type TrainingStatus } from "../schema";
 import type { VersionRow } from "./versions";
 import type { PageCursor } from "../../lib/page-cursor";
 import { keyset, takePage } from "./keyset";
@@ -247,6 +247,41 @@ export async function countBuiltTrainPairs(db: Db, runId: string): Promise<numbe
     .from(trainingPairs)
     .where(and(eq(trainingPairs.runId, runId), eq(trainingPairs.split, "train"), eq(trainingPairs.status, "built")));
   return Number(row?.n ?? 0);
+}
+
+/** What choosing demonstrations needs of an iteration's SFT examples, by example id; no texts. */
+export async function sftExampleLabels(
+  db: Db,
+  runId: string,
+  iteration: number,
+): Promise<Array<{ exampleId: string; pairId: string; label: "A" | "B"; category: string | null }>> {
+  return db
+    .select({ exampleId: trainingExamples.id, pairId: trainingExamples.pairId, label: trainingExamples.label, category: trainingPairs.category })
+    .from(trainingExamples)
+    .innerJoin(trainingPairs, eq(trainingPairs.id, trainingExamples.pairId))
+    .where(and(eq(trainingExamples.runId, runId), eq(trainingExamples.iteration, iteration), eq(trainingExamples.kind, "sft")))
+    .orderBy(asc(trainingExamples.id));
+}
+
+/** The picked examples with their pairs' texts. */
+export async function examplesWithPairs(
+  db: Db,
+  ids: string[],
+): Promise<Array<{ id: string; order: "ab" | "ba"; chosenJudgment: string; instruction: string; chosen: string; rejected: string }>> {
+  if (ids.length === 0) return [];
+  const rows = await db
+    .select({
+      id: trainingExamples.id,
+      order: trainingExamples.order,
+      chosenJudgment: trainingExamples.chosenJudgment,
+      instruction: trainingPairs.instruction,
+      chosen: trainingPairs.chosen,
+      rejected: trainingPairs.rejected,
+    })
+    .from(trainingExamples)
+    .innerJoin(trainingPairs, eq(trainingPairs.id, trainingExamples.pairId))
+    .where(inArray(trainingExamples.id, ids));
+  return rows.map((r) => ({ ...r, chosen: r.chosen ?? "", rejected: r.rejected ?? "" }));
 }
 
 export async function findEvaluatorById(db: Db, id: string): Promise<typeof evaluators.$inferSelect | undefined> {

@@ -1,4 +1,4 @@
-import { examplesPage } from "../../db/queries/training-items";
+import { examplesWithPairs, sftExampleLabels } from "../../db/queries/training";
 import type { FewShotExample } from "../../db/schema";
 import { pickDemonstrations } from "../selection";
 import { ensureCandidate } from "./candidate";
@@ -12,31 +12,15 @@ export function createFewShotTrainer(): Trainer {
   return {
     async train(ctx) {
       const db = ctx.deps.db;
-      const pageSize = ctx.deps.timing.pageSize;
       // Only ids, labels and categories of every kept example are held; texts only for the k picked.
-      const pool: Array<{ pairId: string; label: "A" | "B"; category: string | null; exampleId: string }> = [];
-      let after: string | null = null;
-      for (;;) {
-        const page = await examplesPage(db, ctx.runId, ctx.iteration, "sft", after, pageSize);
-        for (const e of page) pool.push({ pairId: e.pairId, label: e.label, category: e.category, exampleId: e.id });
-        if (page.length < pageSize) break;
-        after = page.at(-1)!.id;
-      }
+      const pool = await sftExampleLabels(db, ctx.runId, ctx.iteration);
       if (pool.length === 0) throw new Error(`iteration ${ctx.iteration} has no verified judgments to show`);
       const picked = pickDemonstrations(pool, ctx.params.few_shot_k, `${ctx.params.seed}:${ctx.iteration}:few-shot`);
-      const wanted = new Set(picked.map((p) => p.exampleId));
       const demos = new Map<string, FewShotExample>();
-      after = null;
-      for (;;) {
-        const page = await examplesPage(db, ctx.runId, ctx.iteration, "sft", after, pageSize);
-        for (const e of page) {
-          if (!wanted.has(e.id)) continue;
-          // The demonstration shows the answers in the order the kept judgment saw them.
-          const [a, b] = e.order === "ab" ? [e.chosen, e.rejected] : [e.rejected, e.chosen];
-          demos.set(e.id, { instruction: e.instruction, response_a: a, response_b: b, judgment: e.chosenJudgment });
-        }
-        if (page.length < pageSize || demos.size === wanted.size) break;
-        after = page.at(-1)!.id;
+      for (const e of await examplesWithPairs(db, picked.map((p) => p.exampleId))) {
+        // The demonstration shows the answers in the order the kept judgment saw them.
+        const [a, b] = e.order === "ab" ? [e.chosen, e.rejected] : [e.rejected, e.chosen];
+        demos.set(e.id, { instruction: e.instruction, response_a: a, response_b: b, judgment: e.chosenJudgment });
       }
       const fewShot = picked.map((p) => demos.get(p.exampleId)!).filter(Boolean);
       const version = await ensureCandidate(ctx, {
