@@ -1,6 +1,5 @@
-import { and, eq } from "drizzle-orm";
 import type { AppDeps } from "../app-types";
-import { evaluations } from "../db/schema";
+import { findRunEvaluation } from "../db/queries/evaluations";
 import { cancelEvaluation, createEvaluation, runEvaluation, type AppliedDecision, type EvaluationResult } from "../evaluation";
 import type { CandidateEvaluator, GateOutcome } from "./deps";
 
@@ -16,12 +15,8 @@ export function createCandidateEvaluator(deps: Deps): CandidateEvaluator {
   return {
     async start(a) {
       // A crash between creating the evaluation and saving its id must not create a second one.
-      const [existing] = await db
-        .select({ id: evaluations.id })
-        .from(evaluations)
-        .where(and(eq(evaluations.trainingRunId, a.trainingRunId), eq(evaluations.candidateVersionId, a.candidateVersionId)))
-        .limit(1);
-      if (existing) return existing.id;
+      const existing = await findRunEvaluation(db, a.trainingRunId, a.candidateVersionId);
+      if (existing) return existing;
       const row = await createEvaluation(deps, {
         evaluatorId: a.evaluatorId,
         version: a.candidateVersionId,

@@ -1,4 +1,6 @@
-import { acquireLease, countBuiltTrainPairs, countHeldout, findEvaluatorById, getRun, releaseLease, TERMINAL_STATUSES, updateRun } from "../db/queries/training";
+import { findEvaluatorById } from "../db/queries/evaluators";
+import { countHeldout } from "../db/queries/heldout";
+import { acquireLease, countBuiltTrainPairs, getRun, releaseLease, TERMINAL_STATUSES, updateRun } from "../db/queries/training";
 import { runCounts } from "../db/queries/training-items";
 import { findVersion, getActiveVersion, type VersionRow } from "../db/queries/versions";
 import { annotate } from "./annotate";

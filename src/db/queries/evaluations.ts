@@ -32,6 +32,16 @@ export async function lockEvaluation(db: Db, id: string): Promise<EvaluationRow 
   return row;
 }
 
+/** The evaluation a training run started for its candidate, if any. */
+export async function findRunEvaluation(db: Db, trainingRunId: string, candidateVersionId: string): Promise<string | undefined> {
+  const [row] = await db
+    .select({ id: evaluations.id })
+    .from(evaluations)
+    .where(and(eq(evaluations.trainingRunId, trainingRunId), eq(evaluations.candidateVersionId, candidateVersionId)))
+    .limit(1);
+  return row?.id;
+}
+
 export async function getEvaluationWithNames(db: Db, id: string): Promise<EvaluationWithNames | undefined> {
   const [row] = await db
     .select({ e: evaluations, candidateName: candV.name, baselineName: baseV.name })

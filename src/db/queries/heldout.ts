@@ -81,6 +81,12 @@ export async function insertHeldoutItems(
   return { inserted: ids.length, duplicates: items.length - ids.length, ids };
 }
 
+/** Every held-out item of the evaluator, whatever its source or label. */
+export async function countHeldout(db: Db, evaluatorId: string): Promise<number> {
+  const [row] = await db.select({ n: sql<number>`count(*)::int` }).from(heldoutItems).where(eq(heldoutItems.evaluatorId, evaluatorId));
+  return Number(row?.n ?? 0);
+}
+
 export async function findHeldoutByHash(db: Db, evaluatorId: string, contentHash: string): Promise<HeldoutRow | undefined> {
   const [row] = await db
     .select()

@@ -1,10 +1,13 @@
 import { and, asc, desc, eq, inArray, sql } from "drizzle-orm";
 import type { Db } from "../client";
 import { rawRows } from "../client";
-import { evaluators, heldoutItems, trainingExamples, trainingPairs, trainingRuns, traffic, versions, type TrainingStatus } from "../schema";
+import { trainingExamples, trainingPairs, trainingRuns, traffic, versions, type TrainingStatus } from "../schema";
 import type { VersionRow } from "./versions";
 import type { PageCursor } from "../../lib/page-cursor";
 import { keyset, takePage } from "./keyset";
+
+// Kept importable from here: callers found it in this module before it moved to evaluators.ts.
+export { findEvaluatorById } from "./evaluators";
 
 export type TrainingRunRow = typeof trainingRuns.$inferSelect;
 
@@ -282,16 +285,6 @@ export async function examplesWithPairs(
     .innerJoin(trainingPairs, eq(trainingPairs.id, trainingExamples.pairId))
     .where(inArray(trainingExamples.id, ids));
   return rows.map((r) => ({ ...r, chosen: r.chosen ?? "", rejected: r.rejected ?? "" }));
-}
-
-export async function findEvaluatorById(db: Db, id: string): Promise<typeof evaluators.$inferSelect | undefined> {
-  const [row] = await db.select().from(evaluators).where(eq(evaluators.id, id)).limit(1);
-  return row;
-}
-
-export async function countHeldout(db: Db, evaluatorId: string): Promise<number> {
-  const [row] = await db.select({ n: sql<number>`count(*)::int` }).from(heldoutItems).where(eq(heldoutItems.evaluatorId, evaluatorId));
-  return Number(row?.n ?? 0);
 }
 
 /** The database's clock, for timestamps compared with rows' defaultNow() values. */
