@@ -1,4 +1,3 @@
-import type { Config } from "../config";
 import type { Db } from "../db/client";
 import type { Clock } from "../lib/clock";
 import type { Logger } from "../lib/logger";
@@ -13,16 +12,11 @@ import type { Trainer } from "./trainers/types";
  */
 export interface TrainingDeps {
   db: Db;
-  /** PGlite is one connection in one process; PostgreSQL may be shared by several instances. */
-  databaseKind: "pglite" | "postgres";
   llm: LlmClient;
   clock: Clock;
   logger: Logger;
-  config: Config;
   trainers: Record<Backend, Trainer>;
   evaluation: CandidateEvaluator;
-  /** Sends the "continue this run" job; absent when nothing can run jobs (the runner is then driven directly). */
-  enqueue?: (runId: string, delaySeconds?: number) => Promise<void>;
   /** Identifies this process in run leases. */
   workerId: string;
   timing: TrainingTiming;

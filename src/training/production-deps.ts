@@ -2,28 +2,23 @@ import type { AppDeps } from "../app-types";
 import { DEFAULT_TIMING, type TrainingDeps } from "./deps";
 import { createCandidateEvaluator } from "./evaluation-adapter";
 import { createOpenAiFineTuningApi } from "./openai-fine-tuning";
-import { enqueueRun } from "./service";
 import { createExternalTrainer } from "./trainers/external";
 import { createFewShotTrainer } from "./trainers/few-shot";
 import { createOpenAiTrainer } from "./trainers/openai";
 
-/** The real services behind the training loop: the app's database and LLM, issue 3's gate, pg-boss. */
+/** The real services behind the training loop: the app's database and LLM, issue 3's gate. */
 export function createTrainingDeps(deps: AppDeps, overrides: Partial<TrainingDeps> = {}): TrainingDeps {
-  const jobs = deps.jobs;
   return {
     db: deps.database.db,
-    databaseKind: deps.database.kind,
     llm: deps.llm,
     clock: deps.clock,
     logger: deps.logger.child({ component: "training" }),
-    config: deps.config,
     trainers: {
       "few-shot": createFewShotTrainer(),
       openai: createOpenAiTrainer(createOpenAiFineTuningApi(deps.config.llm)),
       external: createExternalTrainer(),
     },
     evaluation: createCandidateEvaluator(deps),
-    ...(jobs ? { enqueue: (runId: string, delay?: number) => enqueueRun(jobs, runId, delay) } : {}),
     workerId: `worker-${crypto.randomUUID()}`,
     timing: DEFAULT_TIMING,
     ...overrides,
