@@ -1,22 +1,12 @@
 import { annotatedPairIds, builtTrainPairsPage, insertJudgments, type NewJudgment, type PairRow } from "../db/queries/training-items";
 import type { VersionRow } from "../db/queries/versions";
-import { sampleJudgments, type JudgeVersionSpec } from "../judge";
+import { sampleJudgments } from "../judge";
+import { versionSpec } from "../judge-service/resolve";
 import { isLlmError } from "../llm/errors";
 import { keysetPage, paged } from "./concurrent";
 import type { RunContext } from "./context";
 import { iterState } from "./state";
 import { WriteBehind } from "./write-behind";
-
-export function judgeSpec(ctx: RunContext, version: VersionRow): JudgeVersionSpec {
-  return {
-    model: version.model,
-    base_url: version.baseUrl,
-    prompt_template: version.promptTemplate,
-    criteria: ctx.evaluator.criteria,
-    few_shot: version.fewShot,
-    params: {},
-  };
-}
 
 /**
  * Step 3a, rejection sampling: N judgments per pair from the current evaluator, half with y_w
@@ -28,7 +18,8 @@ export async function annotate(ctx: RunContext, iteration: number, annotator: Ve
   const { deps, params } = ctx;
   const db = deps.db;
   const llm = ctx.llmFor("judge");
-  const spec = judgeSpec(ctx, annotator);
+  // The run's temperature and top_p are passed on every call, so the version's own never apply.
+  const spec = versionSpec({ evaluator: ctx.evaluator, version: annotator });
   const pageSize = deps.timing.pageSize;
   const nAb = Math.ceil(params.samples_per_pair / 2);
   const nBa = params.samples_per_pair - nAb;
