@@ -1,4 +1,3 @@
-import { eq } from "drizzle-orm";
 import pLimit from "p-limit";
 import type { AppDeps } from "../app-types";
 import {
@@ -13,8 +12,8 @@ import {
   type EvaluationRow,
 } from "../db/queries/evaluations";
 import { selectionPage, type HeldoutRow } from "../db/queries/heldout";
-import type { VersionRow } from "../db/queries/versions";
-import { evaluators, versions } from "../db/schema";
+import { findEvaluatorById } from "../db/queries/training";
+import { findVersion, type VersionRow } from "../db/queries/versions";
 import { describeFailure } from "../judge-service/failures";
 import { versionSpec } from "../judge-service/resolve";
 import { judgePair, type JudgeVersionSpec } from "../judge";
@@ -68,11 +67,11 @@ export async function runEvaluation(deps: EvaluationDeps, id: string, opts: RunO
 /** Judges every missing unit. Returns true when it stopped early (canceled or aborted). */
 async function judgeAll(deps: EvaluationDeps, ev: EvaluationRow, opts: RunOptions): Promise<boolean> {
   const db = deps.database.db;
-  const [evaluator] = await db.select().from(evaluators).where(eq(evaluators.id, ev.evaluatorId)).limit(1);
+  const evaluator = await findEvaluatorById(db, ev.evaluatorId);
   const pair = [ev.candidateVersionId, ev.baselineVersionId!];
   const rows: VersionRow[] = [];
   for (const vid of pair) {
-    const [v] = await db.select().from(versions).where(eq(versions.id, vid)).limit(1);
+    const v = await findVersion(db, ev.evaluatorId, vid);
     if (!v) throw new Error(`version ${vid} disappeared`);
     rows.push(v);
   }
