@@ -1,7 +1,7 @@
 // `npm run db:migrate`: applies drizzle/ migrations to the configured database and exits. It
 // also seeds `default` (JUDGE_MODEL as v1), because the Worker never runs startup itself.
 import { ConfigError, parseConfig } from "../config";
-import { ensureDefaultEvaluator } from "./bootstrap";
+import { ensureDefaultEvaluator } from "../evaluators/bootstrap";
 import { openDatabase } from "./client";
 import { runMigrations } from "./migrate";
 

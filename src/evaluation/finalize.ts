@@ -11,7 +11,7 @@ import {
 } from "../db/queries/evaluations";
 import { findVersion, setVersionEvaluation, setVersionStatus, type VersionRow } from "../db/queries/versions";
 import { ApiError } from "../lib/errors";
-import { changeActiveVersionInTx } from "./activation";
+import { changeActiveVersionInTx } from "../versions/activation";
 import type { GateParams } from "./gate";
 import { evaluationResult, type EvaluationResult, type Label, type ScoredUnit, type VersionMetrics } from "./metrics";
 

@@ -5,7 +5,7 @@
  *   const done = await runEvaluation(deps, ev.id);   // inline, resumable; or enqueueEvaluation + waitForEvaluation
  *   done.status / done.result (EvaluationResult & { applied })
  */
-export { changeActiveVersion, changeActiveVersionInTx, rollbackTarget, type ActivationRequest, type ActivationResult } from "./activation";
+export { changeActiveVersion, changeActiveVersionInTx, rollbackTarget, type ActivationRequest, type ActivationResult } from "../versions/activation";
 export { createEvaluation, type CreateEvaluationParams, type EvaluationFilter } from "./create";
 export { finalizeEvaluation, MAX_FAILED_ITEM_SHARE, type AppliedDecision, type GateOutcome } from "./finalize";
 export { decideGate, defaultGateParams, type GateDecision, type GateInput, type GateParams } from "./gate";

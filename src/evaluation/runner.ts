@@ -14,9 +14,9 @@ import {
 import { selectionPage, type HeldoutRow } from "../db/queries/heldout";
 import { findEvaluatorById } from "../db/queries/training";
 import { findVersion, type VersionRow } from "../db/queries/versions";
-import { describeFailure } from "../judge-service/failures";
-import { versionSpec } from "../judge-service/resolve";
-import { judgePair, type JudgeVersionSpec } from "../judge";
+import { describeFailure } from "../judging/failures";
+import { versionSpec } from "../judging/resolve";
+import { judgePair, type JudgeVersionSpec } from "../judging";
 import { isLlmError } from "../llm";
 import { ApiError } from "../lib/errors";
 import { selectionOf } from "./create";

@@ -7,7 +7,7 @@ import {
   type EvaluationRow,
 } from "../db/queries/evaluations";
 import type { JobQueue, QueueOptions } from "../jobs/queue";
-import type { WorkerRegistrar } from "../jobs/workers";
+import type { WorkerRegistrar } from "../runtime/workers";
 import { ApiError } from "../lib/errors";
 import { runEvaluation } from "./runner";
 

@@ -1,10 +1,10 @@
 import type { AppDeps } from "../app-types";
 import type { Config } from "../config";
-import { ensureDefaultEvaluator } from "../db/bootstrap";
+import { ensureDefaultEvaluator } from "../evaluators/bootstrap";
 import { openDatabase } from "../db/client";
 import { runMigrations } from "../db/migrate";
 import { createPgBossQueue } from "../jobs/pg-boss";
-import { startWorkers } from "../jobs/workers";
+import { startWorkers } from "./workers";
 import { systemClock } from "../lib/clock";
 import type { Logger } from "../lib/logger";
 import { createOpenAiLlmClient } from "../llm/openai-client";

@@ -1,7 +1,7 @@
 import { annotatedPairIds, builtTrainPairsPage, insertJudgments, type NewJudgment, type PairRow } from "../db/queries/training-items";
 import type { VersionRow } from "../db/queries/versions";
-import { sampleJudgments } from "../judge";
-import { versionSpec } from "../judge-service/resolve";
+import { sampleJudgments } from "../judging";
+import { versionSpec } from "../judging/resolve";
 import { isLlmError } from "../llm/errors";
 import { keysetPage, paged } from "./concurrent";
 import type { RunContext } from "./context";

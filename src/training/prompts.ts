@@ -1,4 +1,4 @@
-import { neutralizeDelimiters } from "../judge/prompt";
+import { neutralizeDelimiters } from "../judging/prompt";
 import type { ChatMessage } from "../llm/types";
 import { normalizeInstruction } from "../db/queries/traffic";
 

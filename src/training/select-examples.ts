@@ -8,7 +8,7 @@ import {
 } from "../db/queries/training-items";
 import { dbNow } from "../db/queries/training";
 import type { VersionRow } from "../db/queries/versions";
-import { renderJudgeMessages } from "../judge";
+import { renderJudgeMessages } from "../judging";
 import type { RunContext } from "./context";
 import { rngFor } from "../lib/rng";
 import { balanceLabels, chooseDpo, chooseKept, labelOf, type SampledJudgment } from "./selection";

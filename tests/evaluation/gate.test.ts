@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { rollbackTarget } from "../../src/evaluation/activation";
+import { rollbackTarget } from "../../src/versions/activation";
 import { decideGate, type GateParams } from "../../src/evaluation/gate";
 import { evaluationResult, isCorrect, type ScoredUnit } from "../../src/evaluation/metrics";
 

@@ -1,10 +1,10 @@
 import { createApp } from "../../src/app";
 import type { AppDeps } from "../../src/app-types";
 import { parseConfig } from "../../src/config";
-import { ensureDefaultEvaluator } from "../../src/db/bootstrap";
+import { ensureDefaultEvaluator } from "../../src/evaluators/bootstrap";
 import type { Database } from "../../src/db/client";
 import { createPgBossQueue } from "../../src/jobs/pg-boss";
-import { startWorkers } from "../../src/jobs/workers";
+import { startWorkers } from "../../src/runtime/workers";
 import { systemClock, type Clock } from "../../src/lib/clock";
 import { silentLogger } from "../../src/lib/logger";
 import { createOpenAiLlmClient } from "../../src/llm/openai-client";

@@ -4,7 +4,7 @@ import { findEvaluatorByName } from "../../src/db/queries/evaluators";
 import { poolSize } from "../../src/db/queries/traffic";
 import { insertVersion, type VersionRow } from "../../src/db/queries/versions";
 import { traffic, versions } from "../../src/db/schema";
-import { DEFAULT_JUDGE_TEMPLATE } from "../../src/judge";
+import { DEFAULT_JUDGE_TEMPLATE } from "../../src/judging";
 import { garbageJudge, oracleJudge, scriptedJudge } from "../fake-llm/judges";
 import { startFakeLlm, type FakeLlm } from "../fake-llm/server";
 import { createTestApp, type TestApp } from "../helpers/test-app";

@@ -3,7 +3,7 @@ import { findEvaluatorByName } from "../../src/db/queries/evaluators";
 import { sql } from "drizzle-orm";
 import { insertJudgment } from "../../src/db/queries/judgments";
 import { findVersion, insertVersion } from "../../src/db/queries/versions";
-import { DEFAULT_JUDGE_TEMPLATE } from "../../src/judge";
+import { DEFAULT_JUDGE_TEMPLATE } from "../../src/judging";
 import { garbageJudge, oracleJudge } from "../fake-llm/judges";
 import { startFakeLlm, type FakeLlm } from "../fake-llm/server";
 import { createTestApp, type TestApp } from "../helpers/test-app";

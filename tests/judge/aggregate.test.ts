@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
-import { aggregateVotes, orderMajority, toCallerFrame, type Vote } from "../../src/judge/aggregate";
-import { judgePair, sampleJudgments, type JudgeVersionSpec } from "../../src/judge/judge";
-import { parseVerdict } from "../../src/judge/parse";
-import { DEFAULT_CRITERIA, DEFAULT_JUDGE_TEMPLATE } from "../../src/judge/prompt";
+import { aggregateVotes, orderMajority, toCallerFrame, type Vote } from "../../src/judging/aggregate";
+import { judgePair, sampleJudgments, type JudgeVersionSpec } from "../../src/judging/judge";
+import { parseVerdict } from "../../src/judging/parse";
+import { DEFAULT_CRITERIA, DEFAULT_JUDGE_TEMPLATE } from "../../src/judging/prompt";
 import type { Behavior } from "../fake-llm/server";
 import {
   extractAnswers,

@@ -1,7 +1,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { parseVerdict } from "../../src/judge/parse";
-import { neutralizeDelimiters } from "../../src/judge/prompt";
+import { parseVerdict } from "../../src/judging/parse";
+import { neutralizeDelimiters } from "../../src/judging/prompt";
 import { HAS_FIXTURE, loadMtBenchPairs, SKIP_REASON } from "./mt-bench-fixture";
 
 /**

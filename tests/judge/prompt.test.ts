@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { parseVerdict } from "../../src/judge/parse";
+import { parseVerdict } from "../../src/judging/parse";
 import {
   DEFAULT_CRITERIA,
   DEFAULT_JUDGE_TEMPLATE,
@@ -9,7 +9,7 @@ import {
   parseJudgeTemplate,
   renderJudgeMessages,
   validateJudgeTemplate,
-} from "../../src/judge/prompt";
+} from "../../src/judging/prompt";
 import { extractAnswers } from "../fake-llm/judges";
 
 const DELIMITERS = [

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import { judgePair, type JudgeVersionSpec } from "../../src/judge/judge";
-import { DEFAULT_CRITERIA, DEFAULT_JUDGE_TEMPLATE } from "../../src/judge/prompt";
+import { judgePair, type JudgeVersionSpec } from "../../src/judging/judge";
+import { DEFAULT_CRITERIA, DEFAULT_JUDGE_TEMPLATE } from "../../src/judging/prompt";
 import { LlmError } from "../../src/llm/errors";
 import { createOpenAiLlmClient, type OpenAiLlmClientOptions } from "../../src/llm/openai-client";
 import type { CompletionRequest } from "../../src/llm/types";

@@ -68,7 +68,7 @@ export async function query<T = Record<string, unknown>>(t: TestApp, q: ReturnTy
  * instruction is anywhere in the training data.
  */
 export async function assertTrainingInvariants(t: TestApp, runId: string): Promise<void> {
-  const { parseVerdict } = await import("../../src/judge");
+  const { parseVerdict } = await import("../../src/judging");
   const { extractAnswers } = await import("../fake-llm/judges");
   const { MARKER } = await import("../fake-llm/training");
   const sft = await query<{ iteration: number; label: string; order: string; chosen_judgment: string; prompt: any; chosen: string }>(

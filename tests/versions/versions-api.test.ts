@@ -2,7 +2,7 @@ import { and, eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { findEvaluatorByName } from "../../src/db/queries/evaluators";
 import { versions } from "../../src/db/schema";
-import { DEFAULT_JUDGE_TEMPLATE } from "../../src/judge";
+import { DEFAULT_JUDGE_TEMPLATE } from "../../src/judging";
 import { startFakeLlm, type FakeLlm } from "../fake-llm/server";
 import { createTestApp, type TestApp } from "../helpers/test-app";
 import { byModelJudge } from "../evaluation/helpers";

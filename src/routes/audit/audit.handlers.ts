@@ -1,7 +1,7 @@
 import type { RouteHandler } from "@hono/zod-openapi";
 import type { AppEnv } from "../../app-types";
 import { listAuditEvents, type AuditEventWithNames } from "../../db/queries/audit";
-import { resolveEvaluator } from "../../lib/evaluator";
+import { resolveEvaluator } from "../../evaluators/lookup";
 import { afterCursor, nextCursor } from "../../lib/page-cursor";
 import type { listAudit } from "./audit.routes";
 

@@ -4,7 +4,7 @@ import { getEvaluationWithNames, listEvaluations } from "../../db/queries/evalua
 import { createEvaluation } from "../../evaluation/create";
 import { cancelEvaluation, enqueueEvaluation } from "../../evaluation/worker";
 import { ApiError } from "../../lib/errors";
-import { requireVersion, resolveEvaluator } from "../../lib/evaluator";
+import { requireVersion, resolveEvaluator } from "../../evaluators/lookup";
 import { afterCursor, nextCursor } from "../../lib/page-cursor";
 import type {
   cancelEvaluationRoute,

@@ -1,6 +1,6 @@
 import type { RouteHandler } from "@hono/zod-openapi";
 import type { AppEnv } from "../../app-types";
-import { createEvaluator as insertEvaluator, EvaluatorExistsError } from "../../db/bootstrap";
+import { createEvaluator as insertEvaluator, EvaluatorExistsError } from "../../evaluators/bootstrap";
 import type { Db } from "../../db/client";
 import { listEvaluators as listRows, type EvaluatorRow } from "../../db/queries/evaluators";
 import { getActiveVersion } from "../../db/queries/versions";

@@ -1,9 +1,9 @@
 import type { RouteHandler } from "@hono/zod-openapi";
 import type { AppEnv } from "../../app-types";
 import { getJudgment as getJudgmentRow, listJudgments as listJudgmentRows } from "../../db/queries/judgments";
-import { presentJudgment, presentJudgmentSummary } from "../../judge-service";
+import { presentJudgment, presentJudgmentSummary } from "./judgments.present";
 import { ApiError } from "../../lib/errors";
-import { requireVersion, resolveEvaluator } from "../../lib/evaluator";
+import { requireVersion, resolveEvaluator } from "../../evaluators/lookup";
 import { afterCursor, nextCursor } from "../../lib/page-cursor";
 import type { getJudgment, listJudgments } from "./judgments.routes";
 

@@ -2,7 +2,7 @@ import type { RouteHandler } from "@hono/zod-openapi";
 import type { AppEnv } from "../../app-types";
 import { addToPool } from "../../db/queries/traffic";
 import { trafficStats as statsRows } from "../../db/queries/training-pool";
-import { resolveEvaluator } from "../../lib/evaluator";
+import { resolveEvaluator } from "../../evaluators/lookup";
 import type { ingestTraffic, trafficStats } from "./traffic.routes";
 
 export const ingestTrafficHandler: RouteHandler<typeof ingestTraffic, AppEnv> = async (c) => {

@@ -2,7 +2,7 @@ import type { RouteHandler } from "@hono/zod-openapi";
 import type { AppEnv } from "../../app-types";
 import { findEvaluatorById, getRun as getRunRow, listRuns as listRunRows, requestCancel, TERMINAL_STATUSES } from "../../db/queries/training";
 import { ApiError } from "../../lib/errors";
-import { resolveEvaluator } from "../../lib/evaluator";
+import { resolveEvaluator } from "../../evaluators/lookup";
 import { afterCursor, nextCursor } from "../../lib/page-cursor";
 import { datasetLines } from "../../training/dataset";
 import { startTrainingRun } from "../../training/service";

@@ -3,11 +3,11 @@ import type { AppEnv } from "../../app-types";
 import { insertAuditEvent } from "../../db/queries/audit";
 import { insertVersion, listVersions as listVersionRows } from "../../db/queries/versions";
 import { getRun } from "../../db/queries/training";
-import { changeActiveVersion, type ActivationResult } from "../../evaluation/activation";
-import { DEFAULT_JUDGE_TEMPLATE } from "../../judge";
+import { changeActiveVersion, type ActivationResult } from "../../versions/activation";
+import { DEFAULT_JUDGE_TEMPLATE } from "../../judging";
 import { ApiError } from "../../lib/errors";
 import { onExternalModelRegistered } from "../../training/service";
-import { requireActiveVersion, requireVersion, resolveEvaluator } from "../../lib/evaluator";
+import { requireActiveVersion, requireVersion, resolveEvaluator } from "../../evaluators/lookup";
 import type { activateVersion, getActive, getVersion, listVersions, registerVersion, rollback } from "./versions.routes";
 import { presentVersion } from "./versions.schemas";
 

@@ -1,6 +1,6 @@
 import { z } from "@hono/zod-openapi";
 import type { VersionRow } from "../../db/queries/versions";
-import { parseVerdict, validateJudgeTemplate } from "../../judge";
+import { parseVerdict, validateJudgeTemplate } from "../../judging";
 import { EvaluatorSelector } from "../common.schemas";
 
 export const VersionRefSchema = z.object({ id: z.uuid(), name: z.string() }).openapi("VersionRef");

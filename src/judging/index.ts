@@ -34,3 +34,8 @@ export {
   type JudgeTemplate,
   type RenderJudgeInput,
 } from "./prompt";
+// The judging service: resolves the evaluator and version, caches, stores (touches the database).
+export { judgeOne, type JudgeCallContext, type JudgeRequest, type JudgeResult } from "./judge-one";
+export { effectiveParams, resolveTarget, versionSpec, type JudgeTarget } from "./resolve";
+export { requestHash } from "./cache-key";
+export { runBatch, type BatchItemOutcome } from "./batch";

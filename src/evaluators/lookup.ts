@@ -1,7 +1,7 @@
 import type { Db } from "../db/client";
 import { findEvaluatorByName, type EvaluatorRow } from "../db/queries/evaluators";
 import { findVersion, getActiveVersion, type VersionRow } from "../db/queries/versions";
-import { ApiError } from "./errors";
+import { ApiError } from "../lib/errors";
 
 export const DEFAULT_EVALUATOR = "default";
 

@@ -1,5 +1,5 @@
-import type { JudgmentWithNames } from "../db/queries/judgments";
-import type { JudgeResult } from "./judge-one";
+import type { JudgmentWithNames } from "../../db/queries/judgments";
+import type { JudgeResult } from "../../judging/judge-one";
 
 const ZERO_VOTES = { A: 0, B: 0, tie: 0, invalid: 0 };
 const PREVIEW_CHARS = 200;

@@ -1,8 +1,8 @@
 import type { Db } from "../db/client";
 import type { EvaluatorRow } from "../db/queries/evaluators";
 import type { VersionRow } from "../db/queries/versions";
-import type { JudgeVersionSpec } from "../judge";
-import { requireActiveVersion, requireVersion, resolveEvaluator } from "../lib/evaluator";
+import type { JudgeVersionSpec } from "./";
+import { requireActiveVersion, requireVersion, resolveEvaluator } from "../evaluators/lookup";
 
 export type JudgeTarget = { evaluator: EvaluatorRow; version: VersionRow };
 

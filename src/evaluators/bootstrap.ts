@@ -1,11 +1,11 @@
 import type { Config } from "../config";
-import { DEFAULT_CRITERIA, DEFAULT_JUDGE_TEMPLATE } from "../judge/prompt";
-import { DEFAULT_EVALUATOR } from "../lib/evaluator";
-import type { Db } from "./client";
-import { isUniqueViolation } from "./errors";
-import { findEvaluatorByName, type EvaluatorRow } from "./queries/evaluators";
-import { insertVersion } from "./queries/versions";
-import { evaluators } from "./schema";
+import { DEFAULT_CRITERIA, DEFAULT_JUDGE_TEMPLATE } from "../judging/prompt";
+import { DEFAULT_EVALUATOR } from "./lookup";
+import type { Db } from "../db/client";
+import { isUniqueViolation } from "../db/errors";
+import { findEvaluatorByName, type EvaluatorRow } from "../db/queries/evaluators";
+import { insertVersion } from "../db/queries/versions";
+import { evaluators } from "../db/schema";
 
 export type NewEvaluator = {
   name: string;
