@@ -20,7 +20,7 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { cpus, loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import postgres from "postgres";
-import type { AppDeps } from "../src/app-types";
+import type { AppDeps } from "../src/deps";
 import { parseConfig } from "../src/config";
 import { ensureDefaultEvaluator, createEvaluator } from "../src/evaluators/bootstrap";
 import { openPglite, openPostgres, type Database } from "../src/db/client";

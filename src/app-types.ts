@@ -1,21 +1,11 @@
-import type { Config } from "./config";
-import type { Database } from "./db/client";
-import type { Clock } from "./lib/clock";
-import type { Logger } from "./lib/logger";
-import type { LlmClient } from "./llm/types";
-import type { JobQueue } from "./jobs/queue";
+// HTTP context types (Hono). Domain modules never import this file: their dependency types
+// live in the leaf src/deps.ts.
 import type { KeyScope } from "./db/schema";
+import type { AppDeps } from "./deps";
+import type { Logger } from "./lib/logger";
 
-/** Everything the app needs from the outside world, injected so tests and runtimes can differ. */
-export interface AppDeps {
-  config: Config;
-  database: Database;
-  llm: LlmClient;
-  clock: Clock;
-  logger: Logger;
-  /** Background job queue; absent where no runner exists (routes that need it answer 503). */
-  jobs?: JobQueue;
-}
+/** @deprecated import AppDeps from "./deps"; kept so code written before the move still compiles. */
+export type { AppDeps };
 
 export interface AuthContext {
   scope: KeyScope;

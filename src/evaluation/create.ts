@@ -1,5 +1,5 @@
 import { eq } from "drizzle-orm";
-import type { AppDeps } from "../app-types";
+import type { AppDeps } from "../deps";
 import type { Db } from "../db/client";
 import { insertEvaluation, type EvaluationRow } from "../db/queries/evaluations";
 import { countSelection } from "../db/queries/heldout";

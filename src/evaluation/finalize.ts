@@ -1,4 +1,4 @@
-import type { AppDeps } from "../app-types";
+import type { AppDeps } from "../deps";
 import type { Db } from "../db/client";
 import { insertAuditEvent } from "../db/queries/audit";
 import {

@@ -1,5 +1,5 @@
 import pLimit from "p-limit";
-import type { AppDeps } from "../app-types";
+import type { AppDeps } from "../deps";
 import {
   doneUnits,
   finishEvaluation,

@@ -1,4 +1,4 @@
-import type { AppDeps } from "../app-types";
+import type { AppDeps, WorkerRegistrar } from "../deps";
 import {
   finishEvaluation,
   getEvaluation,
@@ -7,7 +7,6 @@ import {
   type EvaluationRow,
 } from "../db/queries/evaluations";
 import type { JobQueue, QueueOptions } from "../jobs/queue";
-import type { WorkerRegistrar } from "../runtime/workers";
 import { ApiError } from "../lib/errors";
 import { runEvaluation } from "./runner";
 
@@ -22,7 +21,7 @@ const QUEUE_OPTIONS: QueueOptions = {
   expireInSeconds: 12 * 3600,
 };
 
-/** Starts the background runner for evaluations (listed in REGISTRARS, src/jobs/workers.ts). */
+/** Starts the background runner for evaluations (listed in REGISTRARS, src/runtime/workers.ts). */
 export const registerEvaluationWorker: WorkerRegistrar = async (deps) => {
   await deps.jobs.ensureQueue(EVALUATION_QUEUE, QUEUE_OPTIONS);
   // One run per evaluation per process: a redelivered job for a run still going here is a no-op.

@@ -1,4 +1,4 @@
-import type { AppDeps } from "../app-types";
+import type { AppDeps } from "../deps";
 import {
   findCachedJudgment,
   insertJudgment,
@@ -8,7 +8,7 @@ import {
 } from "../db/queries/judgments";
 import { addToPool } from "../db/queries/traffic";
 import type { StoredSample, Usage } from "../db/schema";
-import { judgePair, type JudgeOutcome } from "./";
+import { judgePair, type JudgeOutcome } from "./judge";
 import { ApiError } from "../lib/errors";
 import type { Logger } from "../lib/logger";
 import { ZERO_USAGE } from "../llm";

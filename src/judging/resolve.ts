@@ -1,7 +1,7 @@
 import type { Db } from "../db/client";
 import type { EvaluatorRow } from "../db/queries/evaluators";
 import type { VersionRow } from "../db/queries/versions";
-import type { JudgeVersionSpec } from "./";
+import type { JudgeVersionSpec } from "./judge";
 import { requireActiveVersion, requireVersion, resolveEvaluator } from "../evaluators/lookup";
 
 export type JudgeTarget = { evaluator: EvaluatorRow; version: VersionRow };

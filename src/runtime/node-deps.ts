@@ -1,4 +1,4 @@
-import type { AppDeps } from "../app-types";
+import type { AppDeps } from "../deps";
 import type { Config } from "../config";
 import { ensureDefaultEvaluator } from "../evaluators/bootstrap";
 import { openDatabase } from "../db/client";

@@ -1,9 +1,9 @@
-import type { AppDeps } from "../app-types";
+import type { AppDeps, WorkerRegistrar } from "../deps";
 import { registerEvaluationWorker } from "../evaluation/worker";
 import { registerTrainingWorker } from "../training/worker";
 
-/** A background concern (evaluations, training) registers its queues and handlers here. */
-export type WorkerRegistrar = (deps: AppDeps & { jobs: NonNullable<AppDeps["jobs"]> }) => Promise<void>;
+// The one composition place for background work: each concern exports its registrar, this
+// list wires them. Registrars import only the WorkerRegistrar type (src/deps.ts), never this file.
 
 const REGISTRARS: WorkerRegistrar[] = [registerEvaluationWorker, registerTrainingWorker];
 

@@ -1,4 +1,4 @@
-import type { AppDeps } from "../app-types";
+import type { AppDeps } from "../deps";
 import { findRunEvaluation } from "../db/queries/evaluations";
 import { cancelEvaluation, createEvaluation, runEvaluation, type AppliedDecision, type EvaluationResult } from "../evaluation";
 import type { CandidateEvaluator, GateOutcome } from "./deps";

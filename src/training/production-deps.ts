@@ -1,4 +1,4 @@
-import type { AppDeps } from "../app-types";
+import type { AppDeps } from "../deps";
 import { DEFAULT_TIMING, type TrainingDeps } from "./deps";
 import { createCandidateEvaluator } from "./evaluation-adapter";
 import { createOpenAiFineTuningApi } from "./openai-fine-tuning";

@@ -1,4 +1,4 @@
-import type { AppDeps } from "../app-types";
+import type { AppDeps } from "../deps";
 import { listEvaluators } from "../db/queries/evaluators";
 import { countPoolSince, lastRun, ACTIVE_STATUSES } from "../db/queries/training";
 import { ApiError } from "../lib/errors";

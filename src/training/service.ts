@@ -1,4 +1,4 @@
-import type { AppDeps } from "../app-types";
+import type { AppDeps } from "../deps";
 import type { JobQueue, QueueOptions } from "../jobs/queue";
 import { insertRunWithinCapacity, transitionRun, type TrainingRunRow } from "../db/queries/training";
 import { ApiError } from "../lib/errors";

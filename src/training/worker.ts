@@ -1,5 +1,5 @@
 import { clearAllLeases, resumableRunIds } from "../db/queries/training";
-import type { WorkerRegistrar } from "../runtime/workers";
+import type { WorkerRegistrar } from "../deps";
 import type { TrainingDeps } from "./deps";
 import { createTrainingDeps } from "./production-deps";
 import { runTraining } from "./runner";

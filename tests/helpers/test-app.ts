@@ -1,5 +1,5 @@
 import { createApp } from "../../src/app";
-import type { AppDeps } from "../../src/app-types";
+import type { AppDeps } from "../../src/deps";
 import { parseConfig } from "../../src/config";
 import { ensureDefaultEvaluator } from "../../src/evaluators/bootstrap";
 import type { Database } from "../../src/db/client";

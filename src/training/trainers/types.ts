@@ -1,10 +1,25 @@
+import type { Db } from "../../db/client";
 import type { EvaluatorRow } from "../../db/queries/evaluators";
 import type { VersionRow } from "../../db/queries/versions";
-import type { TrainingDeps } from "../deps";
+import type { Clock } from "../../lib/clock";
+import type { Logger } from "../../lib/logger";
+import type { LlmClient } from "../../llm/types";
 import type { RunParams } from "../params";
 
+/**
+ * What a trainer may use of the loop's services: a structural subset of TrainingDeps, declared
+ * here so that deps.ts (which lists the trainers) and this file do not import each other.
+ */
+export interface TrainerDeps {
+  db: Db;
+  llm: LlmClient;
+  clock: Clock;
+  logger: Logger;
+  timing: { pageSize: number; pollInitialMs: number; pollMaxMs: number };
+}
+
 export interface TrainContext {
-  deps: TrainingDeps;
+  deps: TrainerDeps;
   runId: string;
   params: RunParams;
   evaluator: EvaluatorRow;
@@ -32,7 +47,7 @@ export type TrainResult =
 
 /** What a trainer gets when its run is canceled before the iteration produced a candidate. */
 export interface TrainCancelContext {
-  deps: TrainingDeps;
+  deps: TrainerDeps;
   runId: string;
   iteration: number;
   /** This backend's saved state for the iteration, as `train` left it. */

@@ -1,0 +1,32 @@
+import type { Config } from "./config";
+import type { Database } from "./db/client";
+import type { JobQueue } from "./jobs/queue";
+import type { Clock } from "./lib/clock";
+import type { Logger } from "./lib/logger";
+import type { LlmClient } from "./llm/types";
+
+/**
+ * The plain dependency types every layer shares. A leaf: it imports types only, and nothing
+ * from HTTP (the Hono context types live in app-types.ts). Domain modules take `AppDeps` (or a
+ * `Pick` of it) as their first argument.
+ */
+
+/** Everything the app needs from the outside world, injected so tests and runtimes can differ. */
+export interface AppDeps {
+  config: Config;
+  database: Database;
+  llm: LlmClient;
+  clock: Clock;
+  logger: Logger;
+  /** Background job queue; absent where no runner exists (routes that need it answer 503). */
+  jobs?: JobQueue;
+}
+
+/** AppDeps on an instance that runs background jobs. */
+export type JobDeps = AppDeps & { jobs: JobQueue };
+
+/**
+ * A background concern (evaluations, training) registers its queues and handlers with this.
+ * The runtime (src/runtime/workers.ts) lists and calls them; registrars never import it back.
+ */
+export type WorkerRegistrar = (deps: JobDeps) => Promise<void>;
