@@ -22,7 +22,7 @@ import { join } from "node:path";
 import postgres from "postgres";
 import type { AppDeps } from "../src/deps";
 import { parseConfig } from "../src/config";
-import { ensureDefaultEvaluator, createEvaluator } from "../src/evaluators/bootstrap";
+import { ensureDefaultEvaluator, insertEvaluator } from "../src/evaluators/bootstrap";
 import { openPglite, openPostgres, type Database } from "../src/db/client";
 import { runMigrations } from "../src/db/migrate";
 import { acquireLease, insertRunWithinCapacity } from "../src/db/queries/training";
@@ -155,7 +155,7 @@ async function main() {
   const tdeps = createTrainingDeps(deps, { workerId: "bench", timing: { ...DEFAULT_TIMING, sliceMs: 3_600_000 } });
 
   async function context(evaluatorName: string, params: RunParamsInput): Promise<RunContext> {
-    const ev = await createEvaluator(database.db, { name: evaluatorName, seedModel: "fake-judge" }, new Date());
+    const ev = await insertEvaluator(database.db, { name: evaluatorName, seedModel: "fake-judge" }, new Date());
     const full = completeParams(RunParamsSchema.parse(params), { generatorModel: "fake-judge", randomSeed: () => 1 });
     const run = await insertRunWithinCapacity(
       database.db,

@@ -13,3 +13,4 @@ export { evaluationResult, isCorrect, type EvaluationResult, type PairedComparis
 export { runEvaluation, type EvaluationDeps, type RunOptions } from "./runner";
 export { binomialHalfUpperTail, mcnemarExactOneSided, wilsonInterval } from "./statistics";
 export { cancelEvaluation, enqueueEvaluation, EVALUATION_QUEUE, registerEvaluationWorker, waitForEvaluation } from "./worker";
+export { getEvaluation, listEvaluations, startEvaluation, stopEvaluation } from "./service";

@@ -6,7 +6,7 @@ import {
   TERMINAL_STATUSES,
   type EvaluationRow,
 } from "../db/queries/evaluations";
-import type { JobQueue, QueueOptions } from "../jobs/queue";
+import { requireJobs, type JobQueue, type QueueOptions } from "../jobs/queue";
 import { ApiError } from "../lib/errors";
 import { runEvaluation } from "./runner";
 
@@ -48,8 +48,7 @@ export const registerEvaluationWorker: WorkerRegistrar = async (deps) => {
 
 /** Hands a created evaluation to the background runner. 503 where no runner exists. */
 export async function enqueueEvaluation(deps: Pick<AppDeps, "jobs">, id: string): Promise<void> {
-  if (!deps.jobs) throw new ApiError("service_unavailable", "background jobs are disabled on this instance (JOBS_ENABLED=false)");
-  await sendEvaluation(deps.jobs, id);
+  await sendEvaluation(requireJobs(deps.jobs), id);
 }
 
 async function sendEvaluation(jobs: JobQueue, id: string): Promise<void> {

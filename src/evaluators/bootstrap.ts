@@ -18,7 +18,7 @@ export type NewEvaluator = {
 export class EvaluatorExistsError extends Error {}
 
 /** Creates an evaluator and its seed version `v1`, active, in one transaction. */
-export async function createEvaluator(db: Db, e: NewEvaluator, now: Date): Promise<EvaluatorRow> {
+export async function insertEvaluator(db: Db, e: NewEvaluator, now: Date): Promise<EvaluatorRow> {
   try {
     return await db.transaction(async (tx) => {
       const [row] = await tx
@@ -53,7 +53,7 @@ export async function ensureDefaultEvaluator(db: Db, config: Config, now: Date):
   const existing = await findEvaluatorByName(db, DEFAULT_EVALUATOR);
   if (existing) return existing;
   try {
-    return await createEvaluator(db, { name: DEFAULT_EVALUATOR, description: "General-purpose pairwise judge", seedModel: config.judgeModel }, now);
+    return await insertEvaluator(db, { name: DEFAULT_EVALUATOR, description: "General-purpose pairwise judge", seedModel: config.judgeModel }, now);
   } catch (err) {
     // Another instance created it at the same moment.
     if (err instanceof EvaluatorExistsError) return (await findEvaluatorByName(db, DEFAULT_EVALUATOR))!;

@@ -1,3 +1,5 @@
+import { ApiError } from "../lib/errors";
+
 /**
  * The background-work seam. Routes enqueue; a runner (pg-boss) executes. Work state itself lives
  * in our own tables, so a job is only a "go and continue X" signal and handlers are idempotent.
@@ -33,4 +35,13 @@ export interface SendOptions {
 export interface WorkOptions {
   localConcurrency?: number;
   pollingIntervalSeconds?: number;
+}
+
+/**
+ * The job queue, or the one 503 problem every caller that needs background work gives on an
+ * instance without a job runner (JOBS_ENABLED=false, or the Worker).
+ */
+export function requireJobs(jobs: JobQueue | undefined): JobQueue {
+  if (!jobs) throw new ApiError("service_unavailable", "background jobs are disabled on this instance (JOBS_ENABLED=false)");
+  return jobs;
 }

@@ -39,3 +39,4 @@ export { judgeOne, type JudgeCallContext, type JudgeRequest, type JudgeResult } 
 export { effectiveParams, resolveTarget, versionSpec, type JudgeTarget } from "./resolve";
 export { requestHash } from "./cache-key";
 export { runBatch, type BatchItemOutcome } from "./batch";
+export { getJudgment, listJudgments } from "./judgments";

@@ -1,5 +1,5 @@
 import type { AppDeps } from "../deps";
-import type { JobQueue, QueueOptions } from "../jobs/queue";
+import { requireJobs, type JobQueue, type QueueOptions } from "../jobs/queue";
 import { insertRunWithinCapacity, transitionRun, type TrainingRunRow } from "../db/queries/training";
 import { ApiError } from "../lib/errors";
 import { completeParams, RunParamsSchema, type RunParamsInput } from "./params";
@@ -36,9 +36,7 @@ export async function startTrainingRun(
   deps: Pick<AppDeps, "database" | "config" | "jobs">,
   a: { evaluatorId: string; params: RunParamsInput; trigger: "api" | "schedule" },
 ): Promise<TrainingRunRow> {
-  if (!deps.jobs) {
-    throw new ApiError("service_unavailable", "background jobs are disabled on this instance (JOBS_ENABLED=false)");
-  }
+  const jobs = requireJobs(deps.jobs);
   const parsed = RunParamsSchema.parse(a.params);
   const params = completeParams(parsed, {
     generatorModel: deps.config.generatorModel,
@@ -56,7 +54,7 @@ export async function startTrainingRun(
       `${max} training run${max === 1 ? " is" : "s are"} already in progress for this evaluator (TRAINING_MAX_CONCURRENT_RUNS=${max}); wait for it or cancel it`,
     );
   }
-  await enqueueRun(deps.jobs, row.id);
+  await enqueueRun(jobs, row.id);
   return row;
 }
 

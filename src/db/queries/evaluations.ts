@@ -42,6 +42,16 @@ export async function findRunEvaluation(db: Db, trainingRunId: string, candidate
   return row?.id;
 }
 
+/** Progress of several evaluations in one query (a page of training runs shows each one's). */
+export async function evaluationProgress(db: Db, ids: string[]): Promise<Map<string, { done: number; total: number }>> {
+  if (ids.length === 0) return new Map();
+  const rows = await db
+    .select({ id: evaluations.id, done: evaluations.progressDone, total: evaluations.progressTotal })
+    .from(evaluations)
+    .where(inArray(evaluations.id, ids));
+  return new Map(rows.map((r) => [r.id, { done: r.done, total: r.total }]));
+}
+
 export async function getEvaluationWithNames(db: Db, id: string): Promise<EvaluationWithNames | undefined> {
   const [row] = await db
     .select({ e: evaluations, candidateName: candV.name, baselineName: baseV.name })

@@ -2,6 +2,8 @@ import { and, desc, eq, isNull } from "drizzle-orm";
 import type { Db } from "../client";
 import { apiKeys, type KeyScope } from "../schema";
 
+export type KeyRow = typeof apiKeys.$inferSelect;
+
 export async function findActiveKeyByHash(db: Db, hash: string) {
   const [row] = await db
     .select()

@@ -208,9 +208,29 @@ export type RunCounts = Record<string, number>;
 
 /** Live counters, derived from the item tables so a crash can never make them drift. */
 export async function runCounts(db: Db, runId: string, iteration: number): Promise<RunCounts> {
-  const [pairs] = await rawRows<Record<string, number>>(
+  return (await runCountsMany(db, [{ runId, iteration }])).get(runId)!;
+}
+
+const PAIR_COUNTS = [
+  "selected", "heldout_selected", "synthesized", "pairs_total", "pairs_built", "heldout_pairs_built",
+  "dropped_malformed", "dropped_same_instruction", "synthesis_failed",
+] as const;
+const JUDGMENT_COUNTS = ["judgments_sampled", "pairs_annotated", "judgments_correct"] as const;
+const EXAMPLE_COUNTS = ["kept", "kept_a", "kept_b", "dpo_pairs"] as const;
+
+/**
+ * runCounts for many runs at once (each at its own iteration): four grouped queries whatever the
+ * number of runs, so a page of runs costs the same as one run.
+ */
+export async function runCountsMany(db: Db, keys: Array<{ runId: string; iteration: number }>): Promise<Map<string, RunCounts>> {
+  const out = new Map<string, RunCounts>();
+  if (keys.length === 0) return out;
+  const runIds = sql.join(keys.map((k) => sql`${k.runId}::uuid`), sql`, `);
+  const runIters = sql.join(keys.map((k) => sql`(${k.runId}::uuid, ${k.iteration}::int)`), sql`, `);
+  const pairs = await rawRows<Record<string, number | string>>(
     db,
-    sql`select count(*) filter (where split = 'train')::int as selected,
+    sql`select run_id,
+               count(*) filter (where split = 'train')::int as selected,
                count(*) filter (where split = 'heldout')::int as heldout_selected,
                count(*) filter (where status <> 'pending')::int as synthesized,
                count(*)::int as pairs_total,
@@ -219,31 +239,42 @@ export async function runCounts(db: Db, runId: string, iteration: number): Promi
                count(*) filter (where status = 'malformed')::int as dropped_malformed,
                count(*) filter (where status = 'same_instruction')::int as dropped_same_instruction,
                count(*) filter (where status = 'failed')::int as synthesis_failed
-          from ${trainingPairs} where run_id = ${runId}`,
+          from ${trainingPairs} where run_id in (${runIds}) group by run_id`,
   );
-  const [judg] = await rawRows<Record<string, number>>(
+  const judg = await rawRows<Record<string, number | string>>(
     db,
-    sql`select count(*)::int as judgments_sampled,
+    sql`select run_id,
+               count(*)::int as judgments_sampled,
                count(distinct pair_id)::int as pairs_annotated,
                count(*) filter (where picks_chosen)::int as judgments_correct
-          from ${trainingJudgments} where run_id = ${runId} and iteration = ${iteration}`,
+          from ${trainingJudgments} where (run_id, iteration) in (${runIters}) group by run_id`,
   );
-  const [none] = await rawRows<{ n: number }>(
+  const none = await rawRows<Record<string, number | string>>(
     db,
-    sql`select count(*)::int as n from (
-          select pair_id from ${trainingJudgments} where run_id = ${runId} and iteration = ${iteration}
-           group by pair_id having not bool_or(picks_chosen)) t`,
+    sql`select run_id, count(*)::int as n from (
+          select run_id, pair_id from ${trainingJudgments} where (run_id, iteration) in (${runIters})
+           group by run_id, pair_id having not bool_or(picks_chosen)) t
+         group by run_id`,
   );
-  const [ex] = await rawRows<Record<string, number>>(
+  const ex = await rawRows<Record<string, number | string>>(
     db,
-    sql`select count(*) filter (where kind = 'sft')::int as kept,
+    sql`select run_id,
+               count(*) filter (where kind = 'sft')::int as kept,
                count(*) filter (where kind = 'sft' and label = 'A')::int as kept_a,
                count(*) filter (where kind = 'sft' and label = 'B')::int as kept_b,
                count(*) filter (where kind = 'dpo')::int as dpo_pairs
-          from ${trainingExamples} where run_id = ${runId} and iteration = ${iteration}`,
+          from ${trainingExamples} where (run_id, iteration) in (${runIters}) group by run_id`,
   );
-  const out: RunCounts = {};
-  for (const src of [pairs, judg, ex]) for (const [k, v] of Object.entries(src ?? {})) out[k] = Number(v);
-  out.dropped_no_correct = Number(none?.n ?? 0);
+  const byRun = (rows: Array<Record<string, number | string>>) => new Map(rows.map((r) => [String(r.run_id), r]));
+  const [p, j, e, n] = [byRun(pairs), byRun(judg), byRun(ex), byRun(none)];
+  for (const { runId } of keys) {
+    const counts: RunCounts = {};
+    for (const [names, rows] of [[PAIR_COUNTS, p], [JUDGMENT_COUNTS, j], [EXAMPLE_COUNTS, e]] as const) {
+      const row = rows.get(runId);
+      for (const k of names) counts[k] = Number(row?.[k] ?? 0);
+    }
+    counts.dropped_no_correct = Number(n.get(runId)?.n ?? 0);
+    out.set(runId, counts);
+  }
   return out;
 }

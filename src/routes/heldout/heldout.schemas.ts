@@ -1,5 +1,4 @@
 import { z } from "@hono/zod-openapi";
-import type { HeldoutRow } from "../../db/queries/heldout";
 import { EvaluatorSelector } from "../common.schemas";
 
 export const HELDOUT_MAX_ITEMS = 5000;
@@ -56,19 +55,3 @@ export const HeldoutItemSchema = z
     created_at: z.string(),
   })
   .openapi("HeldoutItem");
-
-export function presentHeldout(r: HeldoutRow) {
-  return {
-    id: r.id,
-    instruction: r.instruction,
-    response_a: r.responseA,
-    response_b: r.responseB,
-    label: r.label,
-    source: r.source,
-    category: r.category,
-    note: r.note,
-    judgment_id: r.judgmentId,
-    training_run_id: r.trainingRunId,
-    created_at: r.createdAt.toISOString(),
-  };
-}

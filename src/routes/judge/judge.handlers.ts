@@ -2,7 +2,7 @@ import type { RouteHandler } from "@hono/zod-openapi";
 import type { Context } from "hono";
 import type { AppEnv } from "../../app-types";
 import { judgeOne, runBatch, type JudgeCallContext, type JudgeRequest } from "../../judging";
-import { presentJudgeResult } from "../judgments/judgments.present";
+import { presentJudgeResult } from "./judge.present";
 import { ApiError } from "../../lib/errors";
 import { validationError } from "../../lib/router";
 import type { judge, judgeBatch } from "./judge.routes";

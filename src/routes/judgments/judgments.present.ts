@@ -1,36 +1,17 @@
 import type { JudgmentWithNames } from "../../db/queries/judgments";
-import type { JudgeResult } from "../../judging/judge-one";
 
-const ZERO_VOTES = { A: 0, B: 0, tie: 0, invalid: 0 };
+export const ZERO_VOTES = { A: 0, B: 0, tie: 0, invalid: 0 };
 const PREVIEW_CHARS = 200;
 
 // confidence and temperature are float4 columns: 2/3 reads back as 0.6666666865348816.
 // Six decimals hide that noise and make a cached answer print like a fresh one.
-const round6 = (x: number) => Math.round(x * 1e6) / 1e6;
+export const round6 = (x: number) => Math.round(x * 1e6) / 1e6;
 const round6OrNull = (x: number | null) => (x === null ? null : round6(x));
 
-function refs(j: JudgmentWithNames) {
+export function refs(j: JudgmentWithNames) {
   return {
     version: { id: j.versionId, name: j.versionName },
     evaluator: { id: j.evaluatorId, name: j.evaluatorName },
-  };
-}
-
-/** The POST /v1/judge answer. Only ok judgments reach it, so the verdict is present. */
-export function presentJudgeResult(r: JudgeResult) {
-  const j = r.judgment;
-  return {
-    id: j.id,
-    verdict: j.verdict!,
-    confidence: round6(j.confidence ?? 0),
-    position_consistent: j.positionConsistent ?? false,
-    reasoning: j.reasoning,
-    votes: j.votes ?? ZERO_VOTES,
-    ...refs(j),
-    usage: r.usage,
-    latency_ms: r.latencyMs,
-    cached: r.cached,
-    created_at: j.createdAt.toISOString(),
   };
 }
 

@@ -1,25 +1,19 @@
-import type { Db } from "../../db/client";
-import { getEvaluation } from "../../db/queries/evaluations";
-import type { TrainingRunRow } from "../../db/queries/training";
-import { runCounts } from "../../db/queries/training-items";
 import type { RunState } from "../../training/state";
+import { shownIteration, type RunView } from "../../training/runs";
 import type { TrainingRunBody } from "./training.schemas";
 
+// Pure: a run's view in, the response body out (no database access; the domain loads counts).
+
 /** A run as the API shows it: stored state plus counters read live from the item tables. */
-export async function presentRun(db: Db, run: TrainingRunRow, evaluatorName: string): Promise<TrainingRunBody> {
-  const iteration = Math.max(1, run.iteration);
-  const counts = await runCounts(db, run.id, iteration);
+export function presentRun({ run, evaluatorName, counts, evaluation }: RunView): TrainingRunBody {
+  const iteration = shownIteration(run);
   const state = run.state as RunState;
   const progress: TrainingRunBody["progress"] = { ...run.progress };
   if (state.curated) {
     progress.synthesize = { done: counts.synthesized ?? 0, total: counts.pairs_total ?? 0 };
     progress.annotate = { done: counts.pairs_annotated ?? 0, total: counts.pairs_built ?? 0 };
   }
-  const evaluationId = state.iters?.[String(iteration)]?.evaluation_id;
-  if (evaluationId) {
-    const ev = await getEvaluation(db, evaluationId);
-    if (ev) progress.evaluate = { done: ev.progressDone, total: ev.progressTotal };
-  }
+  if (evaluation) progress.evaluate = evaluation;
   const params = run.params as Record<string, unknown>;
   return {
     id: run.id,

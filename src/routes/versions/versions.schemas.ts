@@ -1,5 +1,4 @@
 import { z } from "@hono/zod-openapi";
-import type { VersionRow } from "../../db/queries/versions";
 import { parseVerdict, validateJudgeTemplate } from "../../judging";
 import { EvaluatorSelector } from "../common.schemas";
 
@@ -85,25 +84,3 @@ export const ActivationResultSchema = z
     audit_event_id: z.uuid(),
   })
   .openapi("ActivationResult");
-
-export function presentVersion(v: VersionRow, evaluatorName: string) {
-  return {
-    id: v.id,
-    name: v.name,
-    number: v.number,
-    evaluator: evaluatorName,
-    model: v.model,
-    base_url: v.baseUrl,
-    prompt_template: v.promptTemplate,
-    few_shot: v.fewShot,
-    params: v.params as Record<string, unknown>,
-    status: v.status,
-    notes: v.notes,
-    training_run_id: v.trainingRunId,
-    iteration: v.iteration,
-    metrics: v.metrics ?? null,
-    gate_decision: v.gateDecision ?? null,
-    created_at: v.createdAt.toISOString(),
-    activated_at: v.activatedAt ? v.activatedAt.toISOString() : null,
-  };
-}

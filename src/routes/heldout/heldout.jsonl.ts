@@ -1,6 +1,6 @@
 import type { z } from "@hono/zod-openapi";
-import { ApiError } from "../lib/errors";
-import { HELDOUT_MAX_ITEMS, HeldoutItemInputSchema } from "../routes/heldout/heldout.schemas";
+import { ApiError } from "../../lib/errors";
+import { HELDOUT_MAX_ITEMS, HeldoutItemInputSchema } from "./heldout.schemas";
 
 export const JSONL_MEDIA_TYPES = ["application/x-ndjson", "application/jsonl", "application/x-jsonlines"] as const;
 
