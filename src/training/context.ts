@@ -121,8 +121,8 @@ export class RunContext {
       this.deps.db,
       this.run.id,
       {
-        state: this.state as Record<string, unknown>,
-        iterations: this.iterations as unknown as Array<Record<string, unknown>>,
+        state: this.state,
+        iterations: this.iterations,
         progress: this.progress,
         ...(extra.currentStep !== undefined ? { currentStep: extra.currentStep } : {}),
         ...(extra.iteration !== undefined ? { iteration: extra.iteration } : {}),

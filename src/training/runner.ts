@@ -20,7 +20,18 @@ export type RunOutcome =
   | { kind: "waiting_external" }
   | { kind: "finished"; status: "completed" | "failed" | "canceled" };
 
-type StepResult = "done" | "stopped" | { waiting: true } | { pending: number };
+/** How far a step (or the run's steps together) got in this slice. */
+type StepResult =
+  | { kind: "done" }
+  /** Stopped between items (cancel, lost lease, end of the work slice). */
+  | { kind: "stopped" }
+  /** Waiting for a model registered from outside (the external backend). */
+  | { kind: "waiting" }
+  /** A fine-tuning job is still running: look again in `delaySeconds`. */
+  | { kind: "pending"; delaySeconds: number };
+
+const DONE: StepResult = { kind: "done" };
+const STOPPED: StepResult = { kind: "stopped" };
 
 /**
  * Executes (or resumes) a training run for as long as this process holds its lease. Every step
@@ -43,20 +54,24 @@ export async function runTraining(deps: TrainingDeps, runId: string): Promise<Ru
     leased,
     storedParams(leased.params),
     evaluator,
-    structuredClone(leased.state) as RunState,
-    structuredClone(leased.iterations) as unknown as IterationRecord[],
+    structuredClone(leased.state),
+    structuredClone(leased.iterations),
   );
   ctx.startHeartbeat();
   try {
     if (leased.status === "queued") await updateRun(deps.db, runId, { status: "running" }, deps.clock.now(), deps.workerId);
-    const result = ctx.stopCause() === "cancel" ? "stopped" : await executeSteps(ctx);
-    if (result === "done") return await finishRun(ctx, "completed");
-    if (typeof result === "object" && "waiting" in result) {
-      await updateRun(deps.db, runId, { status: "waiting_external" }, deps.clock.now(), deps.workerId);
-      return { kind: "waiting_external" };
+    const result = ctx.stopCause() === "cancel" ? STOPPED : await executeSteps(ctx);
+    switch (result.kind) {
+      case "done":
+        return await finishRun(ctx, "completed");
+      case "waiting":
+        await updateRun(deps.db, runId, { status: "waiting_external" }, deps.clock.now(), deps.workerId);
+        return { kind: "waiting_external" };
+      case "pending":
+        return { kind: "continue", delaySeconds: result.delaySeconds };
+      case "stopped":
+        return await stopped(ctx);
     }
-    if (typeof result === "object") return { kind: "continue", delaySeconds: result.pending };
-    return await stopped(ctx);
   } catch (err) {
     if (ctx.stopCause() === "cancel" || ctx.stopCause() === "lease_lost") return await stopped(ctx);
     ctx.log.error({ err: String(err), stack: (err as Error).stack }, "training run failed");
@@ -150,11 +165,11 @@ async function executeSteps(ctx: RunContext): Promise<StepResult> {
 
   if (!state.curated) {
     await enter(ctx, "curate", 1);
-    if ((await curate(ctx)) === "stopped") return "stopped";
+    if ((await curate(ctx)) === "stopped") return STOPPED;
   }
   if (!state.synthesized) {
     await enter(ctx, "synthesize", 1);
-    if ((await synthesize(ctx)) === "stopped") return "stopped";
+    if ((await synthesize(ctx)) === "stopped") return STOPPED;
   }
   if (!iterState(state, 1).annotated) {
     if ((await countBuiltTrainPairs(db, ctx.runId)) === 0) throw new Error("no training pair could be built (see dropped_* counters)");
@@ -182,7 +197,7 @@ async function executeSteps(ctx: RunContext): Promise<StepResult> {
     if (!st.annotated) {
       record.status = "annotating";
       await enter(ctx, "annotate", it);
-      if ((await annotate(ctx, it, annotator)) === "stopped") return "stopped";
+      if ((await annotate(ctx, it, annotator)) === "stopped") return STOPPED;
     }
     // Once examples are selected the counters' item rows no longer change: read them then (or when
     // a crash came between selection and saving them), not on every resumed slice of training.
@@ -195,8 +210,8 @@ async function executeSteps(ctx: RunContext): Promise<StepResult> {
       record.status = "training";
       await enter(ctx, "train", it);
       const result = await trainStep(ctx, it, base);
-      if (result !== "done") {
-        if (typeof result === "object" && "waiting" in result) record.status = "waiting_external";
+      if (result.kind !== "done") {
+        if (result.kind === "waiting") record.status = "waiting_external";
         await ctx.save();
         return result;
       }
@@ -207,11 +222,11 @@ async function executeSteps(ctx: RunContext): Promise<StepResult> {
     record.status = "evaluating";
     await enter(ctx, "evaluate", it);
     const gate = await evaluateStep(ctx, it, candidate.id);
-    if (gate === "stopped") return "stopped";
+    if (gate.kind === "stopped") return STOPPED;
     st.done = true;
     await ctx.save();
   }
-  return "done";
+  return DONE;
 }
 
 async function trainStep(ctx: RunContext, iteration: number, base: VersionRow): Promise<StepResult> {
@@ -240,18 +255,18 @@ async function trainStep(ctx: RunContext, iteration: number, base: VersionRow): 
     usedVersionIds: used,
     dataReadyAt: st.selected_at ? new Date(st.selected_at) : null,
   });
-  if (result.kind === "waiting") return { waiting: true };
-  if (result.kind === "pending") return ctx.shouldStop() && ctx.stopCause() !== "slice" ? "stopped" : { pending: result.retryAfterSeconds };
+  if (result.kind === "waiting") return { kind: "waiting" };
+  if (result.kind === "pending") return ctx.shouldStop() && ctx.stopCause() !== "slice" ? STOPPED : { kind: "pending", delaySeconds: result.retryAfterSeconds };
   st.candidate_version_id = result.versionId;
   st.trainer = { ...st.trainer, ...result.details };
   ctx.progress.train = { done: 1, total: 1 };
   const record = iterationRecord(ctx, iteration);
   record.training = { backend: ctx.params.backend, ...st.trainer };
   await ctx.save();
-  return "done";
+  return DONE;
 }
 
-async function evaluateStep(ctx: RunContext, iteration: number, candidateId: string): Promise<"done" | "stopped"> {
+async function evaluateStep(ctx: RunContext, iteration: number, candidateId: string): Promise<StepResult> {
   const st = iterState(ctx.state, iteration);
   const record = iterationRecord(ctx, iteration);
   if (!st.evaluation_id) {
@@ -270,13 +285,13 @@ async function evaluateStep(ctx: RunContext, iteration: number, candidateId: str
     shouldStop: () => ctx.shouldStop(),
     concurrency: ctx.params.concurrency,
   });
-  if (!outcome) return "stopped";
+  if (!outcome) return STOPPED;
   record.evaluation = { id: outcome.evaluationId, metrics: outcome.metrics };
   record.decision = outcome.decision;
   record.promoted = outcome.promoted;
   record.status = outcome.promoted ? "promoted" : outcome.passed ? "passed" : "rejected";
   record.finished_at = ctx.deps.clock.now().toISOString();
-  return "done";
+  return DONE;
 }
 
 const ITERATION_COUNTERS = ["judgments_sampled", "pairs_annotated", "judgments_correct", "dropped_no_correct", "kept", "kept_a", "kept_b", "dpo_pairs"];

@@ -16,7 +16,6 @@ import type { PageCursor } from "../lib/page-cursor";
 import { datasetLines, type DatasetFormat } from "./dataset";
 import type { RunParamsInput } from "./params";
 import { startTrainingRun } from "./service";
-import type { RunState } from "./state";
 
 // Training runs as the API shows and manages them (touches the database).
 
@@ -36,7 +35,7 @@ export const shownIteration = (run: TrainingRunRow) => Math.max(1, run.iteration
 /** Views of many runs in a constant number of queries (grouped counts, one evaluation lookup). */
 async function loadViews(db: AppDeps["database"]["db"], runs: TrainingRunRow[], evaluatorName: string): Promise<RunView[]> {
   const counts = await runCountsMany(db, runs.map((r) => ({ runId: r.id, iteration: shownIteration(r) })));
-  const evaluationOf = (r: TrainingRunRow) => (r.state as RunState).iters?.[String(shownIteration(r))]?.evaluation_id;
+  const evaluationOf = (r: TrainingRunRow) => r.state.iters?.[String(shownIteration(r))]?.evaluation_id;
   const evalIds = runs.map(evaluationOf).filter((id): id is string => Boolean(id));
   const progress = await evaluationProgress(db, evalIds);
   return runs.map((run) => {
@@ -110,7 +109,7 @@ export async function trainingRunDataset(
   const run = await getRunRow(db, p.id);
   if (!run) throw new ApiError("not_found", `no training run ${p.id}`);
   const iteration = p.iteration ?? shownIteration(run);
-  const selected = (run.state as RunState).iters?.[String(iteration)]?.selected === true;
+  const selected = run.state.iters?.[String(iteration)]?.selected === true;
   if (!selected) {
     throw new ApiError("conflict", `training run ${p.id} has no selected data for iteration ${iteration} yet (status ${run.status}, step ${run.currentStep ?? "none"})`);
   }

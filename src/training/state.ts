@@ -1,44 +1,6 @@
-/** What a run has finished, persisted in training_runs.state so a restart skips it. */
-export interface RunState {
-  /** The version active when the run started: prompt template and model candidates build on. */
-  base_version_id?: string;
-  /** Curation pass 1 (split assignment): the last pool seq done, and whether the pass finished. */
-  split_cursor?: number;
-  split_done?: boolean;
-  curated?: boolean;
-  curate_stats?: Record<string, number>;
-  synthesized?: boolean;
-  iters?: Record<string, IterationState>;
-}
+import type { IterationState, RunState } from "../db/schema/training-state";
 
-export interface IterationState {
-  annotator_version_id?: string;
-  annotated?: boolean;
-  annotate_failed?: number;
-  selected?: boolean;
-  /** When the iteration's training data became exportable: an external model is newer than this. */
-  selected_at?: string;
-  candidate_version_id?: string;
-  trainer?: Record<string, unknown>;
-  evaluation_id?: string;
-  done?: boolean;
-}
-
-/** One entry of training_runs.iterations: what each iteration produced and what the gate said. */
-export interface IterationRecord {
-  iteration: number;
-  status: "annotating" | "training" | "waiting_external" | "evaluating" | "promoted" | "passed" | "rejected" | "failed" | "canceled";
-  /** Why the iteration failed (the run's error), when it did. */
-  error?: string;
-  annotator: { id: string; name: string; model: string } | null;
-  counters: Record<string, number>;
-  candidate: { id: string; name: string; model: string } | null;
-  training: Record<string, unknown> | null;
-  evaluation: { id: string; metrics: Record<string, unknown> } | null;
-  decision: Record<string, unknown> | null;
-  promoted: boolean;
-  finished_at: string | null;
-}
+export type { IterationRecord, IterationState, RunState } from "../db/schema/training-state";
 
 export function iterState(state: RunState, iteration: number): IterationState {
   state.iters ??= {};

@@ -11,6 +11,7 @@ import {
   boolean,
 } from "drizzle-orm/pg-core";
 import { evaluators } from "./core";
+import type { IterationRecord, RunState } from "./training-state";
 
 const createdAt = () => timestamp("created_at", { withTimezone: true, mode: "date" }).notNull().defaultNow();
 
@@ -51,8 +52,8 @@ export const trainingRuns = pgTable(
     progress: jsonb("progress").$type<Record<string, { done: number; total: number }>>().notNull().default({}),
     counters: jsonb("counters").$type<Record<string, number>>().notNull().default({}),
     usage: jsonb("usage").$type<Record<string, number>>().notNull().default({}),
-    iterations: jsonb("iterations").$type<Array<Record<string, unknown>>>().notNull().default([]),
-    state: jsonb("state").$type<Record<string, unknown>>().notNull().default({}),
+    iterations: jsonb("iterations").$type<IterationRecord[]>().notNull().default([]),
+    state: jsonb("state").$type<RunState>().notNull().default({}),
     cancelRequested: boolean("cancel_requested").notNull().default(false),
     trigger: text("trigger").notNull().default("api"),
     poolSeqAtStart: bigint("pool_seq_at_start", { mode: "number" }),

@@ -1,4 +1,3 @@
-import type { RunState } from "../../training/state";
 import { shownIteration, type RunView } from "../../training/runs";
 import type { TrainingRunBody } from "./training.schemas";
 
@@ -7,7 +6,7 @@ import type { TrainingRunBody } from "./training.schemas";
 /** A run as the API shows it: stored state plus counters read live from the item tables. */
 export function presentRun({ run, evaluatorName, counts, evaluation }: RunView): TrainingRunBody {
   const iteration = shownIteration(run);
-  const state = run.state as RunState;
+  const state = run.state;
   const progress: TrainingRunBody["progress"] = { ...run.progress };
   if (state.curated) {
     progress.synthesize = { done: counts.synthesized ?? 0, total: counts.pairs_total ?? 0 };
