@@ -3,7 +3,7 @@ import type { VersionRow } from "../db/queries/versions";
 import { sampleJudgments } from "../judging";
 import { versionSpec } from "../judging/resolve";
 import { isLlmError } from "../llm/errors";
-import { keysetPage, paged } from "./concurrent";
+import { keysetPage, paged } from "../lib/concurrent";
 import type { RunContext } from "./context";
 import { iterState } from "./state";
 import { WriteBehind } from "./write-behind";

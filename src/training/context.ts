@@ -2,7 +2,7 @@ import type { EvaluatorRow } from "../db/queries/evaluators";
 import { addRunUsage, renewLease, updateRun, type TrainingRunRow } from "../db/queries/training";
 import type { Logger } from "../lib/logger";
 import type { LlmClient } from "../llm/types";
-import { forEachConcurrent } from "./concurrent";
+import { forEachConcurrent } from "../lib/concurrent";
 import type { TrainingDeps } from "./deps";
 import type { RunParams } from "./params";
 import type { IterationRecord, RunState } from "./state";

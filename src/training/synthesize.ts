@@ -1,7 +1,7 @@
 import { completePairs, pendingPairsPage, type PairCompletion, type PairOutcome, type PairRow } from "../db/queries/training-items";
 import { heldoutContentHash } from "../db/queries/heldout";
 import { isLlmError } from "../llm/errors";
-import { keysetPage, paged } from "./concurrent";
+import { keysetPage, paged } from "../lib/concurrent";
 import type { RunContext } from "./context";
 import { generatorMessages, modificationMessages, parseModification } from "./prompts";
 import { unitFor } from "../lib/rng";

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { parseCategory, DEFAULT_CATEGORY_WEIGHTS } from "../../src/training/categories";
-import { forEachConcurrent } from "../../src/training/concurrent";
+import { forEachConcurrent } from "../../src/lib/concurrent";
 import { parseModification, modificationMessages } from "../../src/training/prompts";
 import {
   balanceLabels,
