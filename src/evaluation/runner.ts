@@ -1,4 +1,3 @@
-import pLimit from "p-limit";
 import type { AppDeps } from "../deps";
 import {
   doneUnits,
@@ -12,12 +11,13 @@ import {
   type EvaluationRow,
 } from "../db/queries/evaluations";
 import { selectionPage, type HeldoutRow } from "../db/queries/heldout";
-import { findEvaluatorById } from "../db/queries/training";
+import { findEvaluatorById } from "../db/queries/evaluators";
 import { findVersion, type VersionRow } from "../db/queries/versions";
 import { describeFailure } from "../judging/failures";
 import { versionSpec } from "../judging/resolve";
 import { judgePair, type JudgeVersionSpec } from "../judging";
 import { isLlmError } from "../llm";
+import { forEachConcurrent, paged } from "../lib/concurrent";
 import { ApiError } from "../lib/errors";
 import { selectionOf } from "./create";
 import { finalizeEvaluation } from "./finalize";
@@ -102,43 +102,35 @@ async function judgeAll(deps: EvaluationDeps, ev: EvaluationRow, opts: RunOption
   };
 
   const concurrency = Math.max(1, opts.concurrency ?? Math.floor(deps.config.llm.concurrency / 4));
-  const limit = pLimit(concurrency);
   const selection = selectionOf(ev);
-  let afterId: string | null = null;
   let taken = 0;
+  // The units still to judge, a page of items at a time; the next page is read while this one is
+  // being judged, and a slow unit never holds back the others (no per-page barrier).
+  const units = paged(async (afterId) => {
+    let page: HeldoutRow[] = await selectionPage(db, ev.evaluatorId, selection, afterId, PAGE);
+    const more = page.length === PAGE;
+    if (selection.limit !== undefined) page = page.slice(0, selection.limit - taken);
+    taken += page.length;
+    const items = page.flatMap((item) =>
+      pair.filter((versionId) => !done.has(`${item.id}:${versionId}`)).map((versionId) => ({ item, versionId })),
+    );
+    const atLimit = selection.limit !== undefined && taken >= selection.limit;
+    return { items, next: more && !atLimit && page.length > 0 ? page[page.length - 1]!.id : null };
+  });
   try {
-    for (;;) {
-      let page: HeldoutRow[] = await selectionPage(db, ev.evaluatorId, selection, afterId, PAGE);
-      if (selection.limit !== undefined) page = page.slice(0, selection.limit - taken);
-      if (page.length === 0) break;
-      taken += page.length;
-      afterId = page[page.length - 1]!.id;
-      const tasks: Promise<void>[] = [];
-      for (const item of page) {
-        for (const versionId of pair) {
-          if (done.has(`${item.id}:${versionId}`)) continue;
-          tasks.push(
-            limit(async () => {
-              if (stop.signal.aborted) return;
-              const recorded = await judgeUnit(deps, ev, item, versionId, specs.get(versionId)!, stop.signal);
-              if (recorded) doneCount += 1;
-              await maybePoll();
-            }),
-          );
-        }
-      }
-      await Promise.all(tasks);
-      if (stop.signal.aborted) {
-        await setProgress(db, ev.id, doneCount);
-        return true;
-      }
-      if (selection.limit !== undefined && taken >= selection.limit) break;
+    await forEachConcurrent(units, concurrency, () => stop.signal.aborted, async ({ item, versionId }) => {
+      const recorded = await judgeUnit(deps, ev, item, versionId, specs.get(versionId)!, stop.signal);
+      if (recorded) doneCount += 1;
+      await maybePoll();
+    });
+    if (stop.signal.aborted) {
+      await setProgress(db, ev.id, doneCount);
+      return true;
     }
     await poll();
     return stop.signal.aborted;
   } finally {
     opts.signal?.removeEventListener("abort", onOuterAbort);
-    limit.clearQueue();
   }
 }
 

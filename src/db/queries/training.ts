@@ -6,9 +6,6 @@ import type { VersionRow } from "./versions";
 import type { PageCursor } from "../../lib/page-cursor";
 import { keyset, takePage } from "./keyset";
 
-// Kept importable from here: callers found it in this module before it moved to evaluators.ts.
-export { findEvaluatorById } from "./evaluators";
-
 export type TrainingRunRow = typeof trainingRuns.$inferSelect;
 
 /** Statuses that hold one of an evaluator's config.training.maxConcurrentRuns slots. */
