@@ -125,4 +125,18 @@ describe("POST /v1/judge", () => {
     expect(sent.every((r) => r.temperature === 1.3)).toBe(true);
     expect(sent.every((r) => JSON.stringify(r.messages).includes("Reference Answer"))).toBe(true);
   });
+
+  it("applies a version's max_tokens to its judge requests, and refuses one too small to hold a verdict", async () => {
+    const v = await t.call("POST", "/v1/versions", { model: "fake-judge", params: { max_tokens: 512 } });
+    expect(v.status).toBe(201);
+    expect(v.json.params).toEqual({ max_tokens: 512 });
+    const before = chatCount(fake);
+    const res = await t.call("POST", "/v1/judge", { ...pair("a"), version: v.json.name });
+    expect(res.status).toBe(200);
+    const sent = fake.chatRequests().slice(before);
+    expect(sent.length).toBeGreaterThan(0);
+    expect(sent.every((r) => r.max_tokens === 512)).toBe(true);
+    const tiny = await t.call("POST", "/v1/versions", { model: "fake-judge", params: { max_tokens: 4 } });
+    expect(tiny.status).toBe(422);
+  });
 });

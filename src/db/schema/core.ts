@@ -24,7 +24,7 @@ export const evaluators = pgTable("evaluators", {
 });
 
 export type VersionStatus = "candidate" | "active" | "retired" | "rejected";
-export type VersionParams = { temperature?: number; top_p?: number; samples?: number; swap?: boolean };
+export type VersionParams = { temperature?: number; top_p?: number; max_tokens?: number; samples?: number; swap?: boolean };
 export type FewShotExample = { instruction: string; response_a: string; response_b: string; judgment: string };
 
 /** Versions are immutable apart from status and the evaluation numbers written onto them. */

@@ -8,6 +8,13 @@ export const VersionParamsSchema = z
   .strictObject({
     temperature: z.number().min(0).max(2).optional(),
     top_p: z.number().gt(0).max(1).optional(),
+    max_tokens: z
+      .number()
+      .int()
+      .min(16)
+      .max(32_768)
+      .optional()
+      .openapi({ description: "Cap on each judge output's tokens; one cut off before its verdict counts as an invalid vote" }),
     samples: z.number().int().min(1).max(32).optional().openapi({ description: "Default samples per order for judge requests" }),
     swap: z.boolean().optional().openapi({ description: "Default swap for judge requests" }),
   })
