@@ -34,6 +34,28 @@ interface SingleResult {
  * internal retries of the same request are not counted: they carry no billed tokens and are an
  * implementation detail of the transport.
  */
+/**
+ * The one way this codebase builds an openai SDK instance (chat completions here, fine-tuning in
+ * src/training/openai-fine-tuning.ts): retries and timeouts from config, and nothing read from
+ * OPENAI_* variables behind the config's back.
+ */
+export function createOpenAiSdk(opts: Pick<OpenAiLlmClientOptions, "baseURL" | "apiKey" | "timeoutMs" | "maxRetries" | "fetch">): OpenAI {
+  return new OpenAI({
+    baseURL: opts.baseURL,
+    // Empty is allowed for keyless local servers (vLLM, Ollama): a placeholder is sent.
+    apiKey: opts.apiKey || "not-needed",
+    timeout: opts.timeoutMs,
+    maxRetries: opts.maxRetries,
+    // Explicit nulls stop the SDK from reading OPENAI_* variables behind the config's back.
+    organization: null,
+    project: null,
+    adminAPIKey: null,
+    webhookSecret: null,
+    logLevel: "off",
+    ...(opts.fetch ? { fetch: opts.fetch } : {}),
+  });
+}
+
 export function createOpenAiLlmClient(opts: OpenAiLlmClientOptions): LlmClient {
   const sdkByBaseUrl = new Map<string, OpenAI>();
   // Per (baseURL, model): learnt once, so later calls skip the wasted n>1 round trip.
@@ -43,19 +65,7 @@ export function createOpenAiLlmClient(opts: OpenAiLlmClientOptions): LlmClient {
   function sdkFor(baseURL: string): OpenAI {
     let sdk = sdkByBaseUrl.get(baseURL);
     if (!sdk) {
-      sdk = new OpenAI({
-        baseURL,
-        apiKey: opts.apiKey || "not-needed",
-        timeout: opts.timeoutMs,
-        maxRetries: opts.maxRetries,
-        // Explicit nulls stop the SDK from reading OPENAI_* variables behind the config's back.
-        organization: null,
-        project: null,
-        adminAPIKey: null,
-        webhookSecret: null,
-        logLevel: "off",
-        ...(opts.fetch ? { fetch: opts.fetch } : {}),
-      });
+      sdk = createOpenAiSdk({ ...opts, baseURL });
       sdkByBaseUrl.set(baseURL, sdk);
     }
     return sdk;

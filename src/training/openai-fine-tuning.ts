@@ -1,28 +1,21 @@
-import OpenAI, { toFile } from "openai";
+import { toFile } from "openai";
 import type { Config } from "../config";
+import { LlmError } from "../llm/errors";
+import { mapSdkError } from "../llm/map-sdk-error";
+import { createOpenAiSdk } from "../llm/openai-client";
 import { FineTuningUnavailableError, type FineTuningApi, type FineTuningJob } from "./trainers/openai";
 
+/** Worth asking again later: unreachable, timed out, rate limited, 409 or 5xx (as mapSdkError classifies them). */
 function transient(err: unknown): boolean {
-  if (err instanceof OpenAI.APIUserAbortError) return false;
-  if (err instanceof OpenAI.APIConnectionError) return true;
-  const status = err instanceof OpenAI.APIError ? err.status : undefined;
-  return status === 408 || status === 409 || status === 429 || (status !== undefined && status >= 500);
+  const e = mapSdkError(err);
+  if (!(e instanceof LlmError)) return false;
+  if (e.kind === "unavailable" || e.kind === "timeout" || e.kind === "rate_limited") return true;
+  return e.kind === "upstream" && e.status !== undefined && (e.status === 409 || e.status >= 500);
 }
 
 /** FineTuningApi over the OpenAI SDK (files + fine_tuning.jobs) at the configured base URL. */
 export function createOpenAiFineTuningApi(llm: Config["llm"], baseURL?: string | null): FineTuningApi {
-  const sdk = new OpenAI({
-    baseURL: baseURL || llm.baseURL,
-    apiKey: llm.apiKey || "not-set",
-    timeout: llm.timeoutMs,
-    maxRetries: llm.maxRetries,
-    // Explicit nulls stop the SDK from reading OPENAI_* variables behind the config's back.
-    organization: null,
-    project: null,
-    adminAPIKey: null,
-    webhookSecret: null,
-    logLevel: "off",
-  });
+  const sdk = createOpenAiSdk({ ...llm, baseURL: baseURL || llm.baseURL });
   const asJob = (j: { id: string; status: string; fine_tuned_model: string | null; error?: unknown }): FineTuningJob => ({
     id: j.id,
     status: j.status,
