@@ -7,6 +7,12 @@ import * as schema from "./schema";
 export type Schema = typeof schema;
 /** The query-builder surface shared by the PGlite and postgres.js drivers. */
 export type Db = PgDatabase<PgQueryResultHKT, Schema>;
+/**
+ * A transaction handle (what `db.transaction(fn)` passes to fn). It is a Db too, so every query
+ * function of `(db, params)` runs inside one unchanged; a function that must run inside a
+ * transaction says so by taking a Tx.
+ */
+export type Tx = Parameters<Parameters<Db["transaction"]>[0]>[0];
 
 export interface Database {
   kind: "pglite" | "postgres";

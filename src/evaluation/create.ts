@@ -1,6 +1,5 @@
 import { eq } from "drizzle-orm";
 import type { AppDeps } from "../deps";
-import type { Db } from "../db/client";
 import { insertEvaluation, type EvaluationRow } from "../db/queries/evaluations";
 import { countSelection } from "../db/queries/heldout";
 import { findVersion, getActiveVersion } from "../db/queries/versions";
@@ -70,8 +69,7 @@ export async function createEvaluation(
   const gate: GateParams = { ...defaultGateParams(deps.config), ...definedOnly(p.gate ?? {}) };
   const filter = definedOnly({ ...(p.filter ?? {}) });
 
-  return db.transaction(async (txRaw) => {
-    const tx = txRaw as unknown as Db;
+  return db.transaction(async (tx) => {
     const row = await insertEvaluation(tx, {
       evaluatorId: p.evaluatorId,
       candidateVersionId: candidate.id,

@@ -1,5 +1,5 @@
 import type { AppDeps } from "../deps";
-import type { Db } from "../db/client";
+import type { Tx } from "../db/client";
 import { insertAuditEvent } from "../db/queries/audit";
 import {
   completeEvaluation,
@@ -76,8 +76,7 @@ export async function finalizeEvaluation(deps: Deps, id: string): Promise<void> 
     return;
   }
 
-  await db.transaction(async (txRaw) => {
-    const tx = txRaw as unknown as Db;
+  await db.transaction(async (tx) => {
     const locked = await lockEvaluation(tx, id);
     if (!locked || locked.status !== "running") return;
     const candidate = (await findVersion(tx, ev.evaluatorId, ev.candidateVersionId))!;
@@ -105,7 +104,7 @@ export async function finalizeEvaluation(deps: Deps, id: string): Promise<void> 
  * over a version it was not compared with.
  */
 async function applyGate(
-  tx: Db,
+  tx: Tx,
   ev: EvaluationRow,
   candidate: VersionRow,
   baseline: VersionRow,

@@ -30,7 +30,7 @@ export async function insertEvaluator(db: Db, e: NewEvaluator, now: Date): Promi
           seedModel: e.seedModel,
         })
         .returning();
-      await insertVersion(tx as unknown as Db, {
+      await insertVersion(tx, {
         evaluatorId: row!.id,
         model: e.seedModel,
         baseUrl: e.baseUrl ?? null,

@@ -1,5 +1,5 @@
 import { and, eq, sql } from "drizzle-orm";
-import type { Db } from "../db/client";
+import type { Db, Tx } from "../db/client";
 import { insertAuditEvent, listActivationEvents, type ActivationAction, type AuditRow } from "../db/queries/audit";
 import {
   getActiveVersion,
@@ -62,7 +62,7 @@ export function rollbackTarget(events: readonly ChainEvent[], currentActiveId: s
  * index (one active per evaluator) backs this up at the database level. No LLM call may happen
  * while the transaction is open.
  */
-export async function changeActiveVersionInTx(tx: Db, r: ActivationRequest): Promise<ActivationResult> {
+export async function changeActiveVersionInTx(tx: Tx, r: ActivationRequest): Promise<ActivationResult> {
   if (!(await lockEvaluatorForVersionChange(tx, r.evaluatorId))) {
     throw new ApiError("not_found", "evaluator does not exist");
   }
@@ -120,5 +120,5 @@ export async function changeActiveVersionInTx(tx: Db, r: ActivationRequest): Pro
 
 /** changeActiveVersionInTx in its own short transaction. */
 export async function changeActiveVersion(db: Db, r: ActivationRequest): Promise<ActivationResult> {
-  return db.transaction((tx) => changeActiveVersionInTx(tx as unknown as Db, r));
+  return db.transaction((tx) => changeActiveVersionInTx(tx, r));
 }

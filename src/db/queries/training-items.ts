@@ -67,8 +67,7 @@ export async function completePairs(db: Db, items: PairCompletion[]): Promise<vo
     rejected: outcome.status === "built" ? outcome.rejected : null,
     raw_synthesis: outcome.rawSynthesis,
   }));
-  await db.transaction(async (txRaw) => {
-    const tx = txRaw as unknown as Db;
+  await db.transaction(async (tx) => {
     const updated = await rawRows<{ id: string }>(
       tx,
       sql`update ${trainingPairs} p
