@@ -1,6 +1,6 @@
 import type { PGlite } from "@electric-sql/pglite";
 import type { PgDatabase, PgQueryResultHKT } from "drizzle-orm/pg-core";
-import type { SQL } from "drizzle-orm";
+import { sql as sqlQuery, type SQL } from "drizzle-orm";
 import type { Sql } from "postgres";
 import * as schema from "./schema";
 
@@ -23,6 +23,11 @@ export interface Database {
   sql?: Sql;
   connectionString?: string;
   close(): Promise<void>;
+}
+
+/** A round trip to the database (health checks); throws when it does not answer. */
+export async function pingDatabase(db: Db): Promise<void> {
+  await rawRows(db, sqlQuery`select 1 as ok`);
 }
 
 /** Rows from a raw SQL statement, whatever the driver's result shape. */
