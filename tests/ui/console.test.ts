@@ -39,7 +39,8 @@ describe.skipIf(!HAVE_CHROMIUM)("web console in Chromium", () => {
     await page.click("text=default");
     await page.waitForSelector("#versions-chart");
     const points = await page.evaluate(() => {
-      const chart = (window as any).Chart.getChart(document.getElementById("versions-chart"));
+      const w = globalThis as any;
+      const chart = w.Chart.getChart(w.document.getElementById("versions-chart"));
       return { labels: chart.data.labels, accuracy: chart.data.datasets[0].data };
     });
     expect(points.labels).toEqual(["v1", "v2", "v3"]);
