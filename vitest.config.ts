@@ -4,7 +4,7 @@ import { defineConfig } from "vitest/config";
 export default defineConfig({
   resolve: {
     // The Workers entry imports Chart.js as a wrangler Text module; tests read the same file.
-    alias: { "selfjudge-chart-umd": fileURLToPath(new URL("./tests/helpers/chart-umd-text.ts", import.meta.url)) },
+    alias: [{ find: /^.*\/chart\.umd\.min\.js$/, replacement: fileURLToPath(new URL("./tests/helpers/chart-umd-text.ts", import.meta.url)) }],
   },
   test: {
     include: ["tests/**/*.test.ts"],

@@ -1,4 +1,4 @@
-// vitest's stand-in for the Workers Text module "selfjudge-chart-umd": the same file, read from disk.
+// vitest's stand-in for the Workers Text module chart.umd.min.js: the same file, read from disk.
 import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
