@@ -6,6 +6,7 @@ import {
   type JudgmentWithNames,
   type NewJudgment,
 } from "../db/queries/judgments";
+import { bumpJudgeStats, type JudgeStatsDelta } from "../db/queries/judge-stats";
 import { addToPool } from "../db/queries/traffic";
 import type { StoredSample, Usage } from "../db/schema";
 import { judgePair, type JudgeOutcome } from "./judge";
@@ -75,6 +76,7 @@ export async function judgeOne(ctx: JudgeCallContext, req: JudgeRequest): Promis
   if (req.cache !== false) {
     const hit = await findCachedJudgment(db, { evaluatorId: target.evaluator.id, versionId: target.version.id, requestHash: hash });
     if (hit) {
+      await recordStats(ctx, target, { cacheHit: true });
       return {
         judgment: withNames(hit, target),
         cached: true,
@@ -128,6 +130,7 @@ export async function judgeOne(ctx: JudgeCallContext, req: JudgeRequest): Promis
       });
       id = row.id;
       await feedPool(ctx, target, req.instruction, id);
+      await recordStats(ctx, target, { cacheHit: false, stored: { failed: true, promptTokens: 0, completionTokens: 0, llmRequests: 0, votes: 0, invalidVotes: 0, latencyMs } });
     } catch (storeErr) {
       ctx.logger.error({ err: String(storeErr) }, "could not store the failed judgment");
     }
@@ -158,6 +161,19 @@ export async function judgeOne(ctx: JudgeCallContext, req: JudgeRequest): Promis
     error: failed ? `judge_output_invalid: none of ${rawOutputs.length} outputs held a valid verdict` : null,
   });
   await feedPool(ctx, target, req.instruction, row.id);
+  const v = outcome.votes;
+  await recordStats(ctx, target, {
+    cacheHit: false,
+    stored: {
+      failed,
+      promptTokens: outcome.usage.prompt_tokens,
+      completionTokens: outcome.usage.completion_tokens,
+      llmRequests: outcome.usage.llm_requests,
+      votes: v.A + v.B + v.tie + v.invalid,
+      invalidVotes: v.invalid,
+      latencyMs,
+    },
+  });
 
   if (failed) {
     throw new ApiError(
@@ -179,5 +195,15 @@ async function feedPool(ctx: JudgeCallContext, target: JudgeTarget, instruction:
     await addToPool(ctx.deps.database.db, target.evaluator.id, "judge", [{ instruction, metadata: { judgment_id: judgmentId } }]);
   } catch (err) {
     ctx.logger.warn({ err: String(err), judgment_id: judgmentId }, "could not add the instruction to the traffic pool");
+  }
+}
+
+/** The console's daily numbers (judge_daily_stats); losing one count must not fail a served verdict. */
+async function recordStats(ctx: JudgeCallContext, target: JudgeTarget, d: Omit<JudgeStatsDelta, "evaluatorId" | "day">) {
+  try {
+    const day = ctx.deps.clock.now().toISOString().slice(0, 10);
+    await bumpJudgeStats(ctx.deps.database.db, { ...d, evaluatorId: target.evaluator.id, day });
+  } catch (err) {
+    ctx.logger.warn({ err: String(err) }, "could not update the daily judge stats");
   }
 }

@@ -10,6 +10,7 @@ import { STYLES_CSS } from "./assets/styles";
 import { ErrorBox } from "./components";
 import { LoginPage } from "./pages/login";
 import { page, render } from "./render";
+import { registerJudgmentRoutes } from "./routes/judgments.routes";
 import { registerOverviewRoutes } from "./routes/overview.routes";
 import { registerVersionRoutes } from "./routes/versions.routes";
 import { csrfMatches, ensureCsrfToken, sessionAuth, signIn, signOut } from "./session";
@@ -107,6 +108,7 @@ export function createUiRouter() {
 
   registerOverviewRoutes(ui);
   registerVersionRoutes(ui);
+  registerJudgmentRoutes(ui);
 
   ui.onError((err, c) => {
     const apiErr =

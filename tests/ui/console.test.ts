@@ -4,7 +4,7 @@ import { startFakeLlm, type FakeLlm } from "../fake-llm/server";
 import { byModelJudge } from "../evaluation/helpers";
 import { createTestApp, type TestApp } from "../helpers/test-app";
 import { HAVE_CHROMIUM, launchBrowser, listen, newPage, shot, signIn } from "./browser";
-import { seedVersions } from "./seed";
+import { seedJudgments, seedVersions } from "./seed";
 
 // The web console in a real browser (headless Chromium): the real app on a test database, the
 // fake LLM over HTTP, data seeded through the API, then clicks as a user would.
@@ -22,6 +22,7 @@ describe.skipIf(!HAVE_CHROMIUM)("web console in Chromium", () => {
     fake = await startFakeLlm({ behavior: byModelJudge });
     t = await createTestApp({ llmUrl: fake.url, jobs: true, env: { SELFJUDGE_ADMIN_KEY: ADMIN_KEY } });
     await seedVersions(t, ADMIN);
+    await seedJudgments(t, ADMIN);
     server = await listen(t);
     browser = await launchBrowser();
   }, 120_000);
@@ -55,6 +56,35 @@ describe.skipIf(!HAVE_CHROMIUM)("web console in Chromium", () => {
     expect(active.json.name).toBe("v1");
     expect(await page.textContent("[data-testid=audit-trail]")).toContain("v2 misjudges code answers");
     await shot(page, "versions-after-rollback");
+    expect(problems).toEqual([]);
+    await context.close();
+  });
+
+  it("overview shows traffic from the daily stats; judgments are searchable, and a feedback click makes held-out gold", async () => {
+    const { context, page, problems } = await newPage(browser);
+    await signIn(page, server.url, ADMIN_KEY);
+    await page.waitForSelector("#judgments-chart");
+    expect(await page.textContent("[data-testid=stat-requests]")).toBe("55");
+    expect(await page.textContent("[data-testid=stat-cache]")).toBe("9.1%");
+    await shot(page, "overview");
+
+    await page.click("nav >> text=Judgments");
+    expect(await page.locator("[data-testid=judgments] tbody tr").count()).toBe(50);
+    await page.fill("input[name=q]", "zebra");
+    await Promise.all([page.waitForURL(/q=zebra/), page.click("form[data-testid=judgment-filters] button[type=submit]")]);
+    const rows = page.locator("[data-testid=judgments] tbody tr");
+    expect(await rows.count()).toBe(5);
+    await shot(page, "judgments");
+
+    await rows.first().locator("a").first().click();
+    await page.waitForSelector("[data-testid=raw-outputs]");
+    const id = page.url().split("/").pop()!;
+    await page.fill("[data-testid=feedback-form] input[name=note]", "B is clearer");
+    await Promise.all([page.waitForURL(/#feedback$/), page.click("[data-testid=feedback-B]")]);
+    expect(await page.textContent("[data-testid=heldout-label]")).toContain("B better");
+    await shot(page, "judgment");
+    const gold = await t.call("GET", "/v1/heldout?source=human&limit=100", undefined, ADMIN);
+    expect(gold.json.data.filter((h: { judgment_id: string }) => h.judgment_id === id)).toMatchObject([{ label: "B", source: "human" }]);
     expect(problems).toEqual([]);
     await context.close();
   });

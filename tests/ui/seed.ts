@@ -21,3 +21,22 @@ export async function seedVersions(t: TestApp, auth: Record<string, string>) {
   expect((await waitDone(t, second.id, auth)).status).toBe("completed");
   return { evaluations: [first.id as string, second.id as string] };
 }
+
+/** 50 judgments through the batch API (every 10th instruction mentions "zebra"), plus 5 cache hits. */
+export async function seedJudgments(t: TestApp, auth: Record<string, string>) {
+  const items = Array.from({ length: 50 }, (_, i) => {
+    const goodFirst = i % 2 === 0;
+    return {
+      instruction: `${i % 10 === 0 ? "zebra" : "plain"} question ${i}: explain item ${i}`,
+      response_a: goodFirst ? `GOOD answer ${i}` : `weak answer ${i}`,
+      response_b: goodFirst ? `weak answer ${i}` : `GOOD answer ${i}`,
+    };
+  });
+  const res = await t.call("POST", "/v1/judge/batch", { items }, auth);
+  expect(res.status, res.text).toBe(200);
+  for (const item of items.slice(0, 5)) {
+    const again = await t.call("POST", "/v1/judge", item, auth);
+    expect(again.status, again.text).toBe(200);
+  }
+  return items;
+}
