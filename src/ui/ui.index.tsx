@@ -10,8 +10,10 @@ import { STYLES_CSS } from "./assets/styles";
 import { ErrorBox } from "./components";
 import { LoginPage } from "./pages/login";
 import { page, render } from "./render";
+import { registerEvaluationRoutes } from "./routes/evaluations.routes";
 import { registerJudgmentRoutes } from "./routes/judgments.routes";
 import { registerOverviewRoutes } from "./routes/overview.routes";
+import { registerTrainingRoutes } from "./routes/training.routes";
 import { registerVersionRoutes } from "./routes/versions.routes";
 import { csrfMatches, ensureCsrfToken, sessionAuth, signIn, signOut } from "./session";
 import type { UiEnv } from "./ui-env";
@@ -109,6 +111,8 @@ export function createUiRouter() {
   registerOverviewRoutes(ui);
   registerVersionRoutes(ui);
   registerJudgmentRoutes(ui);
+  registerEvaluationRoutes(ui);
+  registerTrainingRoutes(ui);
 
   ui.onError((err, c) => {
     const apiErr =

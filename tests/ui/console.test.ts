@@ -1,16 +1,24 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Browser } from "playwright-core";
-import { startFakeLlm, type FakeLlm } from "../fake-llm/server";
+import { startFakeLlm, type Behavior, type FakeLlm } from "../fake-llm/server";
+import { createGate, samplePool, trainingFake } from "../fake-llm/training";
 import { byModelJudge } from "../evaluation/helpers";
 import { createTestApp, type TestApp } from "../helpers/test-app";
 import { HAVE_CHROMIUM, launchBrowser, listen, newPage, shot, signIn } from "./browser";
-import { seedJudgments, seedVersions } from "./seed";
+import { seedFinishedRun, seedJudgments, seedVersions } from "./seed";
 
 // The web console in a real browser (headless Chromium): the real app on a test database, the
 // fake LLM over HTTP, data seeded through the API, then clicks as a user would.
 
 const ADMIN_KEY = "console-test-admin-key-0123456789";
 const ADMIN = { authorization: `Bearer ${ADMIN_KEY}` };
+
+// One fake LLM for both worlds: the seeded held-out and judge pairs (GOOD/weak answers) go to the
+// by-model judge, the training loop's prompts to the training simulator (annotation can be held).
+const gate = createGate();
+const sim = trainingFake({ annotationGate: () => gate.wait() });
+const behavior: Behavior = (req, ctx) =>
+  /GOOD answer|weak answer/.test(JSON.stringify(req.messages)) ? byModelJudge(req, ctx) : sim.behavior(req, ctx);
 
 let fake: FakeLlm;
 let t: TestApp;
@@ -19,14 +27,17 @@ let browser: Browser;
 
 describe.skipIf(!HAVE_CHROMIUM)("web console in Chromium", () => {
   beforeAll(async () => {
-    fake = await startFakeLlm({ behavior: byModelJudge });
+    fake = await startFakeLlm({ behavior });
     t = await createTestApp({ llmUrl: fake.url, jobs: true, env: { SELFJUDGE_ADMIN_KEY: ADMIN_KEY } });
     await seedVersions(t, ADMIN);
     await seedJudgments(t, ADMIN);
+    expect((await t.call("POST", "/v1/traffic", { items: samplePool(60, "ui") }, ADMIN)).status).toBe(200);
+    await seedFinishedRun(t, ADMIN);
     server = await listen(t);
     browser = await launchBrowser();
   }, 120_000);
   afterAll(async () => {
+    gate.release();
     await browser?.close();
     await server?.close();
     await t?.close();
@@ -44,8 +55,12 @@ describe.skipIf(!HAVE_CHROMIUM)("web console in Chromium", () => {
       const chart = w.Chart.getChart(w.document.getElementById("versions-chart"));
       return { labels: chart.data.labels, accuracy: chart.data.datasets[0].data };
     });
-    expect(points.labels).toEqual(["v1", "v2", "v3"]);
-    expect(points.accuracy).toHaveLength(3);
+    const versions = await t.call("GET", "/v1/versions", undefined, ADMIN);
+    const evaluated = versions.json.data.filter((v: { metrics: unknown }) => v.metrics).map((v: { name: string; number: number }) => v);
+    evaluated.sort((a: { number: number }, b: { number: number }) => a.number - b.number);
+    expect(evaluated.length).toBeGreaterThanOrEqual(3);
+    expect(points.labels).toEqual(evaluated.map((v: { name: string }) => v.name));
+    expect(points.accuracy.every((x: unknown) => typeof x === "number")).toBe(true);
     expect(await page.textContent("[data-testid=active-version]")).toBe("v2");
     await shot(page, "versions");
 
@@ -85,6 +100,40 @@ describe.skipIf(!HAVE_CHROMIUM)("web console in Chromium", () => {
     await shot(page, "judgment");
     const gold = await t.call("GET", "/v1/heldout?source=human&limit=100", undefined, ADMIN);
     expect(gold.json.data.filter((h: { judgment_id: string }) => h.judgment_id === id)).toMatchObject([{ label: "B", source: "human" }]);
+    expect(problems).toEqual([]);
+    await context.close();
+  });
+
+  it("starts a training run from the form and shows its progress live, without a reload", async () => {
+    const { context, page, problems } = await newPage(browser);
+    await signIn(page, server.url, ADMIN_KEY);
+    await page.goto(`${server.url}/ui/training`);
+    expect(await page.locator("[data-testid=training-runs] tbody tr").count()).toBe(1);
+    gate.hold();
+    await page.fill("form[data-testid=start-run] input[name=sample_size]", "16");
+    await page.fill("form[data-testid=start-run] input[name=samples_per_pair]", "4");
+    await page.fill("form[data-testid=start-run] input[name=heldout_fraction]", "0.3");
+    await page.fill("form[data-testid=start-run] input[name=seed]", "11");
+    await Promise.all([page.waitForURL(/\/ui\/training\/[0-9a-f-]{36}$/), page.click("form[data-testid=start-run] button[type=submit]")]);
+    await page.evaluate(() => ((globalThis as any).__sameDocument = true));
+    // Annotation is held: the live region reaches the annotate step and stays there.
+    await page.waitForFunction(() => (globalThis as any).document.querySelector("[data-testid=progress-annotate]") !== null, undefined, { timeout: 30_000 });
+    const before = await page.textContent("[data-testid=progress-annotate]");
+    await shot(page, "training-run-running");
+    gate.release();
+    await page.waitForFunction(
+      (text) => {
+        const d = (globalThis as any).document;
+        const el = d.querySelector("[data-testid=progress-annotate]");
+        return d.querySelector("[data-testid=run-live] [data-final]") !== null || (el && el.textContent !== text);
+      },
+      before,
+      { timeout: 30_000 },
+    );
+    await page.waitForSelector("[data-testid=run-live] [data-final]", { timeout: 60_000 });
+    expect(await page.evaluate(() => (globalThis as any).__sameDocument)).toBe(true);
+    expect(await page.textContent("[data-testid=run-live]")).toContain("completed");
+    await shot(page, "training-run-finished");
     expect(problems).toEqual([]);
     await context.close();
   });

@@ -40,3 +40,21 @@ export async function seedJudgments(t: TestApp, auth: Record<string, string>) {
   }
   return items;
 }
+
+/** A training run through the API, finished (auto_promote off, so the active version stays). */
+export async function seedFinishedRun(t: TestApp, auth: Record<string, string>) {
+  const res = await t.call("POST", "/v1/training/runs", { ...SMALL_RUN, auto_promote: false, seed: 3 }, auth);
+  expect(res.status, res.text).toBe(202);
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    const run = await t.call("GET", `/v1/training/runs/${res.json.id}`, undefined, auth);
+    if (["completed", "failed", "canceled"].includes(run.json.status)) {
+      expect(run.json.status, JSON.stringify(run.json).slice(0, 1500)).toBe("completed");
+      return run.json;
+    }
+    if (Date.now() > deadline) throw new Error(`training run still ${run.json.status}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+export const SMALL_RUN = { sample_size: 16, samples_per_pair: 4, heldout_fraction: 0.3, heldout_size: 12, concurrency: 4 };
