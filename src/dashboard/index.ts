@@ -5,3 +5,4 @@
 export { versionsView, type VersionsView } from "./versions";
 export { overviewView, OVERVIEW_DAYS, type DayTotals, type EvaluatorSummary, type OverviewView } from "./overview";
 export { judgmentsView, judgmentView, type JudgmentsQuery, type JudgmentsView, type JudgmentView } from "./judgments";
+export { heldoutView, type HeldoutView } from "./heldout";

@@ -11,7 +11,9 @@ import { ErrorBox } from "./components";
 import { LoginPage } from "./pages/login";
 import { page, render } from "./render";
 import { registerEvaluationRoutes } from "./routes/evaluations.routes";
+import { registerHeldoutRoutes } from "./routes/heldout.routes";
 import { registerJudgmentRoutes } from "./routes/judgments.routes";
+import { registerKeyRoutes } from "./routes/keys.routes";
 import { registerOverviewRoutes } from "./routes/overview.routes";
 import { registerTrainingRoutes } from "./routes/training.routes";
 import { registerVersionRoutes } from "./routes/versions.routes";
@@ -113,6 +115,8 @@ export function createUiRouter() {
   registerJudgmentRoutes(ui);
   registerEvaluationRoutes(ui);
   registerTrainingRoutes(ui);
+  registerHeldoutRoutes(ui);
+  registerKeyRoutes(ui);
 
   ui.onError((err, c) => {
     const apiErr =

@@ -24,6 +24,7 @@ let fake: FakeLlm;
 let t: TestApp;
 let server: { url: string; close(): Promise<void> };
 let browser: Browser;
+let judgeSecret = "";
 
 describe.skipIf(!HAVE_CHROMIUM)("web console in Chromium", () => {
   beforeAll(async () => {
@@ -135,6 +136,112 @@ describe.skipIf(!HAVE_CHROMIUM)("web console in Chromium", () => {
     expect(await page.textContent("[data-testid=run-live]")).toContain("completed");
     await shot(page, "training-run-finished");
     expect(problems).toEqual([]);
+    await context.close();
+  });
+
+  it("loads every page with no console error and no failed request; uploads JSONL and creates a key", async () => {
+    const { context, page, problems } = await newPage(browser);
+    await signIn(page, server.url, ADMIN_KEY);
+    const evaluation = (await t.call("GET", "/v1/evaluations?limit=1", undefined, ADMIN)).json.data[0];
+    const run = (await t.call("GET", "/v1/training/runs?limit=1", undefined, ADMIN)).json.data[0];
+    const judgment = (await t.call("GET", "/v1/judgments?limit=1", undefined, ADMIN)).json.data[0];
+    const pages: Array<[string, string, string]> = [
+      ["overview", "/", "#judgments-chart"],
+      ["evaluator", "/ui/evaluators/default", "#versions-chart"],
+      ["evaluations", "/ui/evaluations", "[data-testid=evaluations]"],
+      ["evaluation", `/ui/evaluations/${evaluation.id}`, "#category-chart"],
+      ["training", "/ui/training", "[data-testid=training-runs]"],
+      ["training-run", `/ui/training/${run.id}`, "[data-testid=iterations]"],
+      ["judgments", "/ui/judgments", "[data-testid=judgments]"],
+      ["judgment", `/ui/judgments/${judgment.id}`, "[data-testid=raw-outputs]"],
+      ["heldout", "/ui/heldout", "#heldout-chart"],
+      ["keys", "/ui/keys", "[data-testid=keys], .empty"],
+    ];
+    for (const [name, path, ready] of pages) {
+      const res = await page.goto(`${server.url}${path}`);
+      expect(res?.status(), path).toBe(200);
+      await page.waitForSelector(ready);
+      await shot(page, `page-${name}`);
+    }
+    // Empty state: an evaluator with nothing yet.
+    expect((await t.call("POST", "/v1/evaluators", { name: "fresh" }, ADMIN)).status).toBe(201);
+    await page.goto(`${server.url}/ui/evaluators/fresh`);
+    expect(await page.textContent("main")).toContain("No version has been evaluated yet");
+    // Error state: an unknown evaluator is a 404 page, not a stack trace.
+    const missing = await page.goto(`${server.url}/ui/evaluators/nope`);
+    expect(missing?.status()).toBe(404);
+    expect(await page.textContent("main")).toContain("evaluator 'nope' does not exist");
+    problems.splice(0); // the 404 above is the point of that check
+
+    await page.goto(`${server.url}/ui/heldout`);
+    const before = Number(await page.textContent("[data-testid=heldout-total]"));
+    const jsonl = [0, 1, 2].map((i) => JSON.stringify({ instruction: `uploaded ${i}`, response_a: "x", response_b: "y", label: "A", source: "import", category: "upload" })).join("\n");
+    await page.setInputFiles("form[data-testid=upload-form] input[type=file]", { name: "pairs.jsonl", mimeType: "application/jsonl", buffer: Buffer.from(jsonl) });
+    await page.click("form[data-testid=upload-form] button[type=submit]");
+    await page.waitForSelector("[data-testid=upload-result]");
+    expect(await page.textContent("[data-testid=upload-result]")).toContain("Imported 3 of 3");
+    expect(Number(await page.textContent("[data-testid=heldout-total]"))).toBe(before + 3);
+    await shot(page, "heldout-uploaded");
+
+    await page.goto(`${server.url}/ui/keys`);
+    await page.fill("form[data-testid=create-key] input[name=name]", "browser-judge");
+    await page.selectOption("form[data-testid=create-key] select[name=scope]", "judge");
+    await page.click("form[data-testid=create-key] button[type=submit]");
+    judgeSecret = (await page.textContent("[data-testid=secret]"))!.trim();
+    expect(judgeSecret).toMatch(/^sj_/);
+    expect((await t.call("POST", "/v1/judge", { instruction: "q", response_a: "GOOD answer", response_b: "weak answer" }, { authorization: `Bearer ${judgeSecret}` })).status).toBe(200);
+    await shot(page, "keys-created");
+    expect(problems).toEqual([]);
+    await context.close();
+  });
+
+  it("a judge-scope session sees judgments without admin buttons, and a forged admin form post gets 403", async () => {
+    const { context, page, problems } = await newPage(browser);
+    await signIn(page, server.url, judgeSecret);
+    expect(new URL(page.url()).pathname).toBe("/ui/judgments");
+    const nav = await page.textContent("header nav");
+    expect(nav).not.toContain("Keys");
+    expect(nav).not.toContain("Training");
+    await page.locator("[data-testid=judgments] tbody tr a").first().click();
+    await page.waitForSelector("[data-testid=raw-outputs]");
+    expect(await page.locator("[data-testid=feedback-form], [data-testid=rollback], form[action*=activate]").count()).toBe(0);
+    await shot(page, "judge-scope-judgment");
+    expect(problems).toEqual([]);
+
+    const activeBefore = (await t.call("GET", "/v1/versions/active", undefined, ADMIN)).json.name;
+    const forged = await page.evaluate(async () => {
+      const d = (globalThis as any).document;
+      const token = d.querySelector("input[name=_csrf]").value;
+      const body = new URLSearchParams({ _csrf: token, reason: "forged by a judge key" });
+      const res = await fetch("/ui/evaluators/default/rollback", { method: "POST", body, credentials: "same-origin" });
+      return res.status;
+    });
+    expect(forged).toBe(403);
+    const admin = await page.goto(`${server.url}/ui/keys`);
+    expect(admin?.status()).toBe(403);
+    const active = await t.call("GET", "/v1/versions/active", undefined, ADMIN);
+    expect(active.json.name).toBe(activeBefore);
+    await context.close();
+  });
+
+  it("refuses a form post without the CSRF token, and signs out", async () => {
+    const { context, page } = await newPage(browser);
+    await signIn(page, server.url, ADMIN_KEY);
+    await page.goto(`${server.url}/ui/evaluators/default`);
+    const before = await page.textContent("[data-testid=active-version]");
+    const status = await page.evaluate(async () => {
+      const body = new URLSearchParams({ reason: "no token here" });
+      const res = await fetch("/ui/evaluators/default/rollback", { method: "POST", body, credentials: "same-origin" });
+      return res.status;
+    });
+    expect(status).toBe(403);
+    await page.reload();
+    expect(await page.textContent("[data-testid=active-version]")).toBe(before);
+
+    await Promise.all([page.waitForURL(/\/ui\/login$/), page.click("header form[action='/ui/logout'] button")]);
+    const after = await page.goto(`${server.url}/ui/evaluators/default`);
+    expect(new URL(page.url()).pathname).toBe("/ui/login");
+    expect(after?.status()).toBe(200);
     await context.close();
   });
 });

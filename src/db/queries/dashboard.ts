@@ -1,7 +1,7 @@
 import { and, desc, eq, gte, lt, sql, type SQL } from "drizzle-orm";
 import type { PageCursor } from "../../lib/page-cursor";
 import type { Db } from "../client";
-import { judgments, trainingRuns, versions } from "../schema";
+import { heldoutItems, judgments, trainingRuns, versions } from "../schema";
 import { keyset, takePage } from "./keyset";
 
 export type LastRunRow = typeof trainingRuns.$inferSelect;
@@ -67,3 +67,15 @@ export async function searchJudgments(db: Db, f: JudgmentSearch, page: { limit: 
 
 export type JudgmentListRow = Awaited<ReturnType<typeof searchJudgments>>["page"][number];
 
+
+/** An evaluator's held-out set counted by source, category and label: one grouped query. */
+export async function heldoutCounts(db: Db, evaluatorId: string) {
+  const rows = await db
+    .select({ source: heldoutItems.source, category: heldoutItems.category, label: heldoutItems.label, n: sql<number>`count(*)::int` })
+    .from(heldoutItems)
+    .where(eq(heldoutItems.evaluatorId, evaluatorId))
+    .groupBy(heldoutItems.source, heldoutItems.category, heldoutItems.label);
+  return rows.map((r) => ({ ...r, n: Number(r.n) }));
+}
+
+export type HeldoutCountRow = Awaited<ReturnType<typeof heldoutCounts>>[number];
