@@ -34,6 +34,8 @@ const envSchema = z.object({
   TRAINING_SCHEDULE_MIN_NEW: int(0, 10_000_000).default(0),
   TRAINING_SCHEDULE_CRON: z.string().default("*/15 * * * *"),
   JOBS_ENABLED: bool.default(true),
+  // Benchmark datasets (issue 8): the upload limit of POST /v1/datasets, streamed.
+  DATASET_BODY_LIMIT_BYTES: int(1024, 16 * 1024 * 1024 * 1024).default(200 * 1024 * 1024),
 });
 
 export type Config = {
@@ -57,6 +59,8 @@ export type Config = {
   gate: { minDelta: number; alpha: number; consistencyTolerance: number };
   training: { maxConcurrentRuns: number; scheduleMinNew: number; scheduleCron: string };
   jobsEnabled: boolean;
+  /** Benchmark datasets (issue 8). */
+  datasets: { bodyLimitBytes: number };
 };
 
 export class ConfigError extends Error {
@@ -109,6 +113,7 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
       scheduleCron: e.TRAINING_SCHEDULE_CRON,
     },
     jobsEnabled: e.JOBS_ENABLED,
+    datasets: { bodyLimitBytes: e.DATASET_BODY_LIMIT_BYTES },
   };
 }
 

@@ -2,6 +2,7 @@ import { withChildSignal } from "../lib/child-signal";
 import type { ChatMessage, LlmClient, TokenUsage } from "../llm/types";
 import { addUsage, ZERO_USAGE } from "../llm/types";
 import { aggregateVotes, toCallerFrame, type Order, type Verdict, type Vote, type VoteCounts } from "./aggregate";
+import { dialogueView, type Dialogue } from "./dialogue";
 import { parseVerdict } from "./parse";
 import { renderJudgeMessages, type FewShotExample, type JudgeTemplate } from "./prompt";
 
@@ -20,6 +21,8 @@ export interface JudgeInput {
   response_a: string;
   response_b: string;
   reference?: string | null;
+  /** Multi-turn context (src/judging/dialogue.ts); response_a / response_b are then the final replies. */
+  dialogue?: Dialogue | null;
 }
 
 export interface SampleOptions {
@@ -96,11 +99,12 @@ export async function sampleJudgments(
   input: JudgeInput,
   opts: SampleOptions,
 ): Promise<OrderJudgments> {
+  const view = input.dialogue ? dialogueView(input.dialogue, input) : input;
   const [shownA, shownB] =
-    opts.order === "ab" ? [input.response_a, input.response_b] : [input.response_b, input.response_a];
+    opts.order === "ab" ? [view.response_a, view.response_b] : [view.response_b, view.response_a];
   const messages = renderJudgeMessages(version.prompt_template, {
     criteria: version.criteria,
-    instruction: input.instruction,
+    instruction: view.instruction,
     responseA: shownA,
     responseB: shownB,
     reference: input.reference ?? null,

@@ -1,5 +1,6 @@
 import type { AppRouter } from "../lib/router";
 import { auditRouter } from "./audit/audit.index";
+import { datasetsRouter } from "./datasets/datasets.index";
 import { evaluationsRouter } from "./evaluations/evaluations.index";
 import { evaluatorsRouter } from "./evaluators/evaluators.index";
 import { feedbackRouter } from "./feedback/feedback.index";
@@ -26,4 +27,5 @@ export function registerRoutes(api: AppRouter): void {
   api.route("/", auditRouter);
   api.route("/", trafficRouter);
   api.route("/", trainingRouter);
+  api.route("/", datasetsRouter);
 }
