@@ -10,7 +10,7 @@ afterAll(async () => {
   await t?.close();
 });
 
-async function upload(query: string, body: BodyInit, contentType: string) {
+async function upload(query: string, body: string | Uint8Array, contentType: string) {
   const res = await t.app.request(`/v1/datasets?${query}`, { method: "POST", headers: { "content-type": contentType }, body });
   const text = await res.text();
   return { status: res.status, json: text ? JSON.parse(text) : undefined, text };
