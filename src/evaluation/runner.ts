@@ -20,6 +20,8 @@ import { isLlmError } from "../llm";
 import { forEachConcurrent, paged } from "../lib/concurrent";
 import { ApiError } from "../lib/errors";
 import { selectionOf } from "./create";
+import { finalizeBenchmark } from "./benchmark-finalize";
+import { judgeDataset } from "./benchmark-runner";
 import { finalizeEvaluation } from "./finalize";
 import { isCorrect } from "./metrics";
 
@@ -52,9 +54,10 @@ export async function runEvaluation(deps: EvaluationDeps, id: string, opts: RunO
   try {
     const ev = await markRunning(db, id);
     if (!ev) return (await getEvaluation(db, id))!;
-    const stopped = await judgeAll(deps, ev, opts);
+    // Issue 8: an evaluation on a named dataset has its own units and scoring.
+    const stopped = ev.datasetId ? await judgeDataset(deps, ev, opts) : await judgeAll(deps, ev, opts);
     if (stopped) return (await getEvaluation(db, id))!;
-    await finalizeEvaluation(deps, id);
+    await (ev.datasetId ? finalizeBenchmark(deps, id) : finalizeEvaluation(deps, id));
   } catch (err) {
     log.error({ err: String(err), stack: (err as Error).stack }, "evaluation failed");
     await finishEvaluation(db, id, { status: "failed", error: err instanceof Error ? err.message : String(err) }).catch(
