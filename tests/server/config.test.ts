@@ -61,6 +61,7 @@ describe("parseConfig", () => {
       TRAINING_SCHEDULE_MIN_NEW: "500",
       TRAINING_SCHEDULE_CRON: "0 3 * * *",
       JOBS_ENABLED: "false",
+      DATASET_BODY_LIMIT_BYTES: "4096",
     });
     expect(c).toEqual({
       port: 9000,
@@ -77,6 +78,7 @@ describe("parseConfig", () => {
       gate: { minDelta: 0.05, alpha: 0.1, consistencyTolerance: 0 },
       training: { maxConcurrentRuns: 2, scheduleMinNew: 500, scheduleCron: "0 3 * * *" },
       jobsEnabled: false,
+      datasets: { bodyLimitBytes: 4096 },
     });
   });
 
