@@ -1,6 +1,11 @@
+import { fileURLToPath } from "node:url";
 import { defineConfig } from "vitest/config";
 
 export default defineConfig({
+  resolve: {
+    // src/worker.ts exports the Workflows classes, built on workerd's "cloudflare:workers".
+    alias: { "cloudflare:workers": fileURLToPath(new URL("./tests/helpers/cloudflare-workers-shim.ts", import.meta.url)) },
+  },
   test: {
     include: ["tests/**/*.test.ts"],
     testTimeout: 30_000,
