@@ -30,7 +30,10 @@ export async function runTrainingSlice(
 /** One slice of an evaluation: judges units until the step's call budget is spent, or to its end. */
 export async function runEvaluationSlice(deps: AppDeps, evaluationId: string): Promise<EvaluationSlice> {
   const budget = createCallBudget(deps.llm, deps.config.workflows.stepLlmCalls);
-  const row = await runEvaluation({ ...deps, llm: budget.llm }, evaluationId, { shouldStop: budget.exhausted });
+  // A step serves no live traffic, so its units may use every LLM connection it has (a unit
+  // judges both orders: two calls).
+  const concurrency = Math.max(1, Math.ceil(deps.config.llm.concurrency / 2));
+  const row = await runEvaluation({ ...deps, llm: budget.llm }, evaluationId, { shouldStop: budget.exhausted, concurrency });
   return { status: row.status, done: row.progressDone, total: row.progressTotal };
 }
 
