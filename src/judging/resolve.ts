@@ -41,6 +41,7 @@ export function versionSpec(target: JudgeTarget): JudgeVersionSpec {
     model: version.model,
     base_url: version.baseUrl,
     prompt_template: version.promptTemplate,
+    template: version.template,
     criteria: evaluator.criteria,
     few_shot: version.fewShot,
     params: {

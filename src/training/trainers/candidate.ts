@@ -17,7 +17,10 @@ export async function ensureCandidate(
     evaluatorId: ctx.evaluator.id,
     model: v.model,
     baseUrl: v.baseUrl === undefined ? ctx.baseVersion.baseUrl : v.baseUrl,
+    // The base version's template: its kept judgments (plans and executions included) are what
+    // the candidate learnt to write.
     promptTemplate: ctx.baseVersion.promptTemplate,
+    template: ctx.baseVersion.template,
     fewShot: v.fewShot,
     params: ctx.baseVersion.params,
     status: "candidate",
