@@ -7,6 +7,7 @@ import { systemClock } from "../lib/clock";
 import { consoleLogger, silentLogger } from "../lib/logger";
 import { createOpenAiLlmClient } from "../llm/openai-client";
 import { TRAINING_QUEUE } from "../training/service";
+import { workerUiAssets } from "./worker-assets";
 import { createWorkflowQueue, type WorkflowBinding } from "../workflows/queue";
 
 /** The bindings of the Worker (wrangler.toml): Hyperdrive, the two Workflows, vars and secrets. */
@@ -70,6 +71,6 @@ export async function openWorkerDeps(
     config.jobsEnabled && hasWorkflows
       ? createWorkflowQueue({ [TRAINING_QUEUE]: env.TRAINING_WORKFLOW, [EVALUATION_QUEUE]: env.EVALUATION_WORKFLOW })
       : undefined;
-  const deps: AppDeps = { config: { ...config, llm: llmConfig }, database, llm, clock: systemClock, logger, jobs };
+  const deps: AppDeps = { config: { ...config, llm: llmConfig }, database, llm, clock: systemClock, logger, jobs, uiAssets: workerUiAssets() };
   return { deps, close: () => database.close() };
 }
