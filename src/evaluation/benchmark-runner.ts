@@ -16,6 +16,7 @@ import type { AppDeps } from "../deps";
 type EvaluationDeps = Pick<AppDeps, "database" | "llm" | "config" | "logger" | "clock">;
 interface RunOptions {
   signal?: AbortSignal;
+  shouldStop?: () => boolean;
   concurrency?: number;
   pollMs?: number;
 }
@@ -76,12 +77,12 @@ export async function judgeDataset(deps: EvaluationDeps, ev: EvaluationRow, opts
     return { items: page, next: page.length === PAGE && last ? `${last.pairHash}|${last.versionId}` : null };
   });
   try {
-    await forEachConcurrent(units, concurrency, () => stop.signal.aborted, async (unit) => {
+    const { stopped } = await forEachConcurrent(units, concurrency, () => stop.signal.aborted || opts.shouldStop?.() === true, async (unit) => {
       const recorded = await judgeBenchUnit(deps, ev, unit, specs.get(unit.versionId)!, format, stop.signal);
       if (recorded) doneCount += 1;
       await maybePoll();
     });
-    if (stop.signal.aborted) {
+    if (stop.signal.aborted || stopped) {
       await setProgress(db, ev.id, doneCount);
       return true;
     }
