@@ -20,6 +20,13 @@ export interface AppDeps {
   logger: Logger;
   /** Background job queue; absent where no runner exists (routes that need it answer 503). */
   jobs?: JobQueue;
+  /** Static files of the web console (issue 10), read however the runtime can; absent: charts are not served. */
+  uiAssets?: UiAssets;
+}
+
+/** The web console's vendored static files: Chart.js from node_modules, never a CDN. */
+export interface UiAssets {
+  chartJs(): Promise<string>;
 }
 
 /** AppDeps on an instance that runs background jobs. */

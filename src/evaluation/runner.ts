@@ -28,6 +28,11 @@ export type EvaluationDeps = Pick<AppDeps, "database" | "llm" | "config" | "logg
 export interface RunOptions {
   /** Aborting stops the run where it is; the evaluation stays `running` and resumes on the next call. */
   signal?: AbortSignal;
+  /**
+   * Asked between units: true stops the run there (units in flight finish and are stored); it
+   * stays `running` and resumes on the next call. Workflows use it to bound a step's LLM calls.
+   */
+  shouldStop?: () => boolean;
   /** (item, version) judgments in flight. Default a quarter of LLM_CONCURRENCY, leaving room for live traffic. */
   concurrency?: number;
   /** How often the run checks for a cancel and writes progress. Default 500 ms. */
@@ -118,12 +123,12 @@ async function judgeAll(deps: EvaluationDeps, ev: EvaluationRow, opts: RunOption
     return { items, next: more && !atLimit && page.length > 0 ? page[page.length - 1]!.id : null };
   });
   try {
-    await forEachConcurrent(units, concurrency, () => stop.signal.aborted, async ({ item, versionId }) => {
+    const { stopped } = await forEachConcurrent(units, concurrency, () => stop.signal.aborted || opts.shouldStop?.() === true, async ({ item, versionId }) => {
       const recorded = await judgeUnit(deps, ev, item, versionId, specs.get(versionId)!, stop.signal);
       if (recorded) doneCount += 1;
       await maybePoll();
     });
-    if (stop.signal.aborted) {
+    if (stop.signal.aborted || stopped) {
       await setProgress(db, ev.id, doneCount);
       return true;
     }

@@ -10,7 +10,7 @@ import { requireJobs } from "../jobs/queue";
 import { ApiError } from "../lib/errors";
 import type { PageCursor } from "../lib/page-cursor";
 import { createEvaluation, type CreateEvaluationParams } from "./create";
-import { cancelEvaluation, enqueueEvaluation } from "./worker";
+import { cancelEvaluation, enqueueEvaluation, EVALUATION_QUEUE } from "./worker";
 
 // Evaluations as the API manages them: by evaluator name, rows with version names (touches the database).
 
@@ -51,7 +51,10 @@ export async function getEvaluation(deps: Pick<AppDeps, "database">, id: string)
 }
 
 /** Cancels a queued or running evaluation (404 unknown, 409 ended) and returns it as it now is. */
-export async function stopEvaluation(deps: Pick<AppDeps, "database">, id: string): Promise<EvaluationWithNames> {
+export async function stopEvaluation(deps: Pick<AppDeps, "database" | "jobs">, id: string): Promise<EvaluationWithNames> {
   await cancelEvaluation(deps, id);
+  // Canceled in the database already (a runner stops within its poll); where the scheduler can
+  // stop the work outright (a Workflow instance), do it now.
+  await deps.jobs?.cancel?.(EVALUATION_QUEUE, id).catch(() => undefined);
   return (await getEvaluationWithNames(deps.database.db, id))!;
 }

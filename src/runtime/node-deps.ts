@@ -4,6 +4,7 @@ import { ensureDefaultEvaluator } from "../evaluators/bootstrap";
 import { openDatabase } from "../db/client";
 import { runMigrations } from "../db/migrate";
 import { createPgBossQueue } from "../jobs/pg-boss";
+import { nodeUiAssets } from "./node-assets";
 import { startWorkers } from "./workers";
 import { systemClock } from "../lib/clock";
 import type { Logger } from "../lib/logger";
@@ -21,7 +22,7 @@ export async function createNodeDeps(config: Config, logger: Logger): Promise<{ 
   }
   const llm = createOpenAiLlmClient({ ...config.llm, logger });
   const jobs = config.jobsEnabled ? await createPgBossQueue(database, logger) : undefined;
-  const deps: AppDeps = { config, database, llm, clock: systemClock, logger, jobs };
+  const deps: AppDeps = { config, database, llm, clock: systemClock, logger, jobs, uiAssets: nodeUiAssets() };
   await startWorkers(deps);
   return {
     deps,

@@ -4,6 +4,7 @@ import { parseConfig } from "../../src/config";
 import { ensureDefaultEvaluator } from "../../src/evaluators/bootstrap";
 import type { Database } from "../../src/db/client";
 import { createPgBossQueue } from "../../src/jobs/pg-boss";
+import { nodeUiAssets } from "../../src/runtime/node-assets";
 import { startWorkers } from "../../src/runtime/workers";
 import { systemClock, type Clock } from "../../src/lib/clock";
 import { silentLogger } from "../../src/lib/logger";
@@ -38,7 +39,7 @@ export async function createTestApp(opts: TestAppOptions = {}) {
   await ensureDefaultEvaluator(database.db, config, clock.now());
   const llm = createOpenAiLlmClient({ ...config.llm });
   const jobs = opts.jobs ? await createPgBossQueue(database, silentLogger) : undefined;
-  const deps: AppDeps = { config, database, llm, clock, logger: silentLogger, jobs };
+  const deps: AppDeps = { config, database, llm, clock, logger: silentLogger, jobs, uiAssets: nodeUiAssets() };
   await startWorkers(deps);
   const app = createApp(deps);
   return {
