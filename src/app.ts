@@ -44,15 +44,14 @@ export function createApp(deps: AppDeps) {
       "request",
     );
   });
-  app.use(
-    "*",
-    bodyLimit({
-      maxSize: deps.config.bodyLimitBytes,
-      onError: () => {
-        throw new ApiError("payload_too_large", `request body exceeds ${deps.config.bodyLimitBytes} bytes`);
-      },
-    }),
-  );
+  const defaultBodyLimit = bodyLimit({
+    maxSize: deps.config.bodyLimitBytes,
+    onError: () => {
+      throw new ApiError("payload_too_large", `request body exceeds ${deps.config.bodyLimitBytes} bytes`);
+    },
+  });
+  // Dataset uploads have their own, larger limit (DATASET_BODY_LIMIT_BYTES), applied by their route.
+  app.use("*", (c, next) => (c.req.method === "POST" && c.req.path === "/v1/datasets" ? next() : defaultBodyLimit(c, next)));
   app.use("/v1/*", authenticate, scopePolicy);
 
   const problem = (c: Context<AppEnv>, err: ApiError) =>

@@ -34,6 +34,10 @@ const envSchema = z.object({
   TRAINING_SCHEDULE_MIN_NEW: int(0, 10_000_000).default(0),
   TRAINING_SCHEDULE_CRON: z.string().default("*/15 * * * *"),
   JOBS_ENABLED: bool.default(true),
+  // Cloudflare Workers (issue 12): LLM calls one Workflow step starts before it ends its chunk.
+  WORKFLOW_STEP_LLM_CALLS: int(1, 100_000).default(200),
+  // Benchmark datasets (issue 8): the upload limit of POST /v1/datasets, streamed.
+  DATASET_BODY_LIMIT_BYTES: int(1024, 16 * 1024 * 1024 * 1024).default(200 * 1024 * 1024),
 });
 
 export type Config = {
@@ -57,6 +61,10 @@ export type Config = {
   gate: { minDelta: number; alpha: number; consistencyTolerance: number };
   training: { maxConcurrentRuns: number; scheduleMinNew: number; scheduleCron: string };
   jobsEnabled: boolean;
+  /** Cloudflare Workflows (issue 12). */
+  workflows: { stepLlmCalls: number };
+  /** Benchmark datasets (issue 8). */
+  datasets: { bodyLimitBytes: number };
 };
 
 export class ConfigError extends Error {
@@ -109,6 +117,8 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
       scheduleCron: e.TRAINING_SCHEDULE_CRON,
     },
     jobsEnabled: e.JOBS_ENABLED,
+    workflows: { stepLlmCalls: e.WORKFLOW_STEP_LLM_CALLS },
+    datasets: { bodyLimitBytes: e.DATASET_BODY_LIMIT_BYTES },
   };
 }
 

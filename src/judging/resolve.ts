@@ -42,6 +42,7 @@ export function versionSpec(target: JudgeTarget): JudgeVersionSpec {
     base_url: version.baseUrl,
     prompt_template: version.promptTemplate,
     template: version.template,
+    members: version.members,
     criteria: evaluator.criteria,
     few_shot: version.fewShot,
     params: {

@@ -2,6 +2,7 @@ import type { Hono } from "hono";
 import type { AppEnv } from "../app-types";
 import type { AppRouter } from "../lib/router";
 import { auditRouter } from "./audit/audit.index";
+import { datasetsRouter } from "./datasets/datasets.index";
 import { evaluationsRouter } from "./evaluations/evaluations.index";
 import { evaluatorsRouter } from "./evaluators/evaluators.index";
 import { feedbackRouter } from "./feedback/feedback.index";
@@ -30,6 +31,7 @@ export const ROUTERS = [
   auditRouter,
   trafficRouter,
   trainingRouter,
+  datasetsRouter,
 ] as const;
 
 export function registerRoutes(api: AppRouter): void {

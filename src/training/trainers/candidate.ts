@@ -16,7 +16,8 @@ export async function ensureCandidate(
   return insertVersion(ctx.deps.db, {
     evaluatorId: ctx.evaluator.id,
     model: v.model,
-    baseUrl: v.baseUrl === undefined ? ctx.baseVersion.baseUrl : v.baseUrl,
+    // A jury base trains a single model: its first member's (the one that annotated).
+    baseUrl: v.baseUrl === undefined ? (ctx.baseVersion.members?.[0]?.base_url ?? ctx.baseVersion.baseUrl) : v.baseUrl,
     // The base version's template: its kept judgments (plans and executions included) are what
     // the candidate learnt to write.
     promptTemplate: ctx.baseVersion.promptTemplate,
