@@ -34,7 +34,34 @@ const envSchema = z.object({
   TRAINING_SCHEDULE_MIN_NEW: int(0, 10_000_000).default(0),
   TRAINING_SCHEDULE_CRON: z.string().default("*/15 * * * *"),
   JOBS_ENABLED: bool.default(true),
+  // Production hardening (issue 9): limits, budgets, provider URL rules, faults, metrics.
+  RATE_LIMIT_RPM: int(0, 10_000_000).default(0),
+  TOKEN_BUDGET_PER_DAY: int(0, 1_000_000_000_000).default(0),
+  JUDGE_BATCH_MAX_SAMPLES: int(1, 1_000_000).default(1000),
+  LLM_BASE_URL_ALLOWLIST: z.string().optional(),
+  LLM_RATE_LIMIT_RETRIES: int(0, 50).default(8),
+  JUDGE_DEADLINE_MS: int(1000, 3_600_000).default(120_000),
+  METRICS_PORT: int(1, 65535).optional(),
 });
+
+/** `SELFJUDGE_KEY_<NAME>` variables: provider keys a version names by `api_key_env`. */
+export const PROVIDER_KEY_PREFIX = "SELFJUDGE_KEY_";
+const PROVIDER_KEY_RE = /^SELFJUDGE_KEY_[A-Z0-9_]{1,64}$/;
+
+function parseAllowlist(raw: string | undefined): { value: string[]; bad: string[] } {
+  const value: string[] = [];
+  const bad: string[] = [];
+  for (const entry of (raw ?? "").split(",").map((s) => s.trim()).filter(Boolean)) {
+    try {
+      const u = new URL(entry);
+      if (u.protocol !== "http:" && u.protocol !== "https:") throw new Error("scheme");
+      value.push(u.href);
+    } catch {
+      bad.push(entry);
+    }
+  }
+  return { value, bad };
+}
 
 export type Config = {
   port: number;
@@ -47,6 +74,8 @@ export type Config = {
     timeoutMs: number;
     maxRetries: number;
     concurrency: number;
+    /** Retries of a 429 (on top of maxRetries for 5xx/timeouts), honouring Retry-After. */
+    rateLimitRetries: number;
   };
   judgeModel: string;
   generatorModel: string;
@@ -57,6 +86,16 @@ export type Config = {
   gate: { minDelta: number; alpha: number; consistencyTolerance: number };
   training: { maxConcurrentRuns: number; scheduleMinNew: number; scheduleCron: string };
   jobsEnabled: boolean;
+  // Production hardening (issue 9). 0 = unlimited for rpm and tokensPerDay.
+  limits: { rpm: number; tokensPerDay: number; batchMaxSamples: number };
+  providers: {
+    /** Normalised URL prefixes a version's base_url must start with; empty = any http(s) URL. */
+    allowlist: string[];
+    /** SELFJUDGE_KEY_<NAME> → key, as read from the environment. */
+    keys: Record<string, string>;
+  };
+  judgeDeadlineMs: number;
+  metricsPort?: number;
 };
 
 export class ConfigError extends Error {
@@ -79,6 +118,14 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     );
   }
   const e = parsed.data;
+  const allowlist = parseAllowlist(e.LLM_BASE_URL_ALLOWLIST);
+  if (allowlist.bad.length > 0) {
+    throw new ConfigError([`LLM_BASE_URL_ALLOWLIST: not http(s) URLs: ${allowlist.bad.join(", ")}`]);
+  }
+  const providerKeys: Record<string, string> = {};
+  for (const [name, value] of Object.entries(cleaned)) {
+    if (PROVIDER_KEY_RE.test(name) && value) providerKeys[name] = value;
+  }
   return {
     port: e.PORT,
     host: e.HOST,
@@ -91,6 +138,7 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
       timeoutMs: e.LLM_TIMEOUT_MS,
       maxRetries: e.LLM_MAX_RETRIES,
       concurrency: e.LLM_CONCURRENCY,
+      rateLimitRetries: e.LLM_RATE_LIMIT_RETRIES,
     },
     judgeModel: e.JUDGE_MODEL,
     generatorModel: e.GENERATOR_MODEL ?? e.JUDGE_MODEL,
@@ -109,6 +157,10 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
       scheduleCron: e.TRAINING_SCHEDULE_CRON,
     },
     jobsEnabled: e.JOBS_ENABLED,
+    limits: { rpm: e.RATE_LIMIT_RPM, tokensPerDay: e.TOKEN_BUDGET_PER_DAY, batchMaxSamples: e.JUDGE_BATCH_MAX_SAMPLES },
+    providers: { allowlist: allowlist.value, keys: providerKeys },
+    judgeDeadlineMs: e.JUDGE_DEADLINE_MS,
+    ...(e.METRICS_PORT !== undefined ? { metricsPort: e.METRICS_PORT } : {}),
   };
 }
 

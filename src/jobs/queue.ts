@@ -16,6 +16,8 @@ export interface JobQueue {
   /** Cron schedule that sends `data` to `name`. */
   schedule(name: string, cron: string, data?: Record<string, unknown>): Promise<void>;
   stop(): Promise<void>;
+  /** Jobs waiting and running per queue (metrics); optional for runners that cannot tell. */
+  depth?(): Promise<Array<{ queue: string; queued: number; active: number }>>;
 }
 
 export interface QueueOptions {

@@ -25,7 +25,7 @@ export async function runBatch(
     const key = `${evaluator ?? ""}\u0000${version ?? ""}`;
     let target = targets.get(key);
     if (!target) {
-      target = resolveTarget(ctx.deps.database.db, evaluator, version);
+      target = resolveTarget(ctx.deps.database.db, evaluator, version, ctx.scope);
       targets.set(key, target);
     }
     return target;

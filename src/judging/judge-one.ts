@@ -11,9 +11,10 @@ import type { StoredSample, Usage } from "../db/schema";
 import { judgePair, type JudgeOutcome } from "./judge";
 import { ApiError } from "../lib/errors";
 import type { Logger } from "../lib/logger";
+import type { EvaluatorScope } from "../lib/tenant";
 import { ZERO_USAGE } from "../llm";
 import { requestHash } from "./cache-key";
-import { describeFailure, failureToApiError } from "./failures";
+import { describeFailure, failureToApiError, providerDetail } from "./failures";
 import { effectiveParams, resolveTarget, versionSpec, type JudgeTarget } from "./resolve";
 
 /** One judge request, already validated (see JudgeRequestSchema in src/routes/judge). */
@@ -35,6 +36,8 @@ export interface JudgeCallContext {
   deps: AppDeps;
   logger: Logger;
   apiKeyId: string | null;
+  /** Evaluators the caller may use (null = all); others are a 404. */
+  scope?: EvaluatorScope;
   signal?: AbortSignal;
   /** How the evaluator and version are looked up; a batch shares one lookup per selector. */
   resolve?: (evaluator: string | undefined, version: string | undefined) => Promise<JudgeTarget>;
@@ -58,7 +61,7 @@ export interface JudgeResult {
 export async function judgeOne(ctx: JudgeCallContext, req: JudgeRequest): Promise<JudgeResult> {
   const started = performance.now();
   const db = ctx.deps.database.db;
-  const target = await (ctx.resolve ?? ((e, v) => resolveTarget(db, e, v)))(req.evaluator, req.version);
+  const target = await (ctx.resolve ?? ((e, v) => resolveTarget(db, e, v, ctx.scope)))(req.evaluator, req.version);
   const params = effectiveParams(target.version, req);
   // An empty reference renders as no reference at all, so it must hash as none too.
   const reference = req.reference && req.reference.trim() !== "" ? req.reference : null;
@@ -75,6 +78,7 @@ export async function judgeOne(ctx: JudgeCallContext, req: JudgeRequest): Promis
   if (req.cache !== false) {
     const hit = await findCachedJudgment(db, { evaluatorId: target.evaluator.id, versionId: target.version.id, requestHash: hash });
     if (hit) {
+      ctx.deps.metrics?.judgment({ evaluator: target.evaluator.name, status: hit.status, verdict: hit.verdict ?? "none", cached: true });
       return {
         judgment: withNames(hit, target),
         cached: true,
@@ -116,7 +120,8 @@ export async function judgeOne(ctx: JudgeCallContext, req: JudgeRequest): Promis
   } catch (err) {
     const latencyMs = Math.round(performance.now() - started);
     const failure = describeFailure(err, ctx.signal);
-    ctx.logger.warn({ err: failure }, "judge call failed");
+    ctx.logger.warn({ err: failure, provider: providerDetail(err) }, "judge call failed");
+    ctx.deps.metrics?.judgment({ evaluator: target.evaluator.name, status: "failed", verdict: "none", cached: false });
     let id: string | null = null;
     try {
       const row = await insertJudgment(db, {
@@ -158,6 +163,12 @@ export async function judgeOne(ctx: JudgeCallContext, req: JudgeRequest): Promis
     error: failed ? `judge_output_invalid: none of ${rawOutputs.length} outputs held a valid verdict` : null,
   });
   await feedPool(ctx, target, req.instruction, row.id);
+  ctx.deps.metrics?.judgment({
+    evaluator: target.evaluator.name,
+    status: row.status,
+    verdict: outcome.verdict ?? "none",
+    cached: false,
+  });
 
   if (failed) {
     throw new ApiError(

@@ -37,6 +37,8 @@ export const versions = pgTable(
     name: text("name").notNull(),
     model: text("model").notNull(),
     baseUrl: text("base_url"),
+    // Name of the SELFJUDGE_KEY_* variable holding this provider's key (never the key itself).
+    apiKeyEnv: text("api_key_env"),
     promptTemplate: text("prompt_template").notNull(),
     fewShot: jsonb("few_shot").$type<FewShotExample[]>().notNull().default([]),
     params: jsonb("params").$type<VersionParams>().notNull().default({}),
@@ -112,6 +114,11 @@ export const apiKeys = pgTable("api_keys", {
   scope: text("scope").$type<KeyScope>().notNull(),
   prefix: text("prefix").notNull(),
   hash: text("hash").notNull().unique(),
+  // Tenant scope: null = every evaluator; otherwise the evaluator ids this key may use.
+  evaluatorIds: jsonb("evaluator_ids").$type<string[]>(),
+  // Per-key limits; null = the global RATE_LIMIT_RPM / TOKEN_BUDGET_PER_DAY, 0 = unlimited.
+  rateLimitRpm: integer("rate_limit_rpm"),
+  tokenBudgetPerDay: integer("token_budget_per_day"),
   createdAt: createdAt(),
   revokedAt: timestamp("revoked_at", { withTimezone: true, mode: "date" }),
 });

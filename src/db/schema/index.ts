@@ -1,3 +1,4 @@
 export * from "./core";
 export * from "./evaluation";
 export * from "./training";
+export * from "./hardening";

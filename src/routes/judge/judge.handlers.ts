@@ -13,6 +13,7 @@ function callContext(c: Context<AppEnv>): JudgeCallContext {
     deps: c.var.deps,
     logger: c.var.logger,
     apiKeyId: c.var.auth.keyId,
+    scope: c.var.auth.evaluatorIds,
     // A client that hangs up stops paying for LLM calls it will never read.
     signal: c.req.raw.signal,
   };
