@@ -76,6 +76,13 @@ export type Config = {
     concurrency: number;
     /** Retries of a 429 (on top of maxRetries for 5xx/timeouts), honouring Retry-After. */
     rateLimitRetries: number;
+    /** Provider URL rules (issue 9): versions' base_url allowlist and their SELFJUDGE_KEY_* keys. */
+    providers: {
+      /** Normalised URL prefixes a version's base_url must start with; empty = any http(s) URL. */
+      allowlist: string[];
+      /** SELFJUDGE_KEY_<NAME> → key, as read from the environment. */
+      keys: Record<string, string>;
+    };
   };
   judgeModel: string;
   generatorModel: string;
@@ -88,12 +95,6 @@ export type Config = {
   jobsEnabled: boolean;
   // Production hardening (issue 9). 0 = unlimited for rpm and tokensPerDay.
   limits: { rpm: number; tokensPerDay: number; batchMaxSamples: number };
-  providers: {
-    /** Normalised URL prefixes a version's base_url must start with; empty = any http(s) URL. */
-    allowlist: string[];
-    /** SELFJUDGE_KEY_<NAME> → key, as read from the environment. */
-    keys: Record<string, string>;
-  };
   judgeDeadlineMs: number;
   metricsPort?: number;
 };
@@ -139,6 +140,7 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
       maxRetries: e.LLM_MAX_RETRIES,
       concurrency: e.LLM_CONCURRENCY,
       rateLimitRetries: e.LLM_RATE_LIMIT_RETRIES,
+      providers: { allowlist: allowlist.value, keys: providerKeys },
     },
     judgeModel: e.JUDGE_MODEL,
     generatorModel: e.GENERATOR_MODEL ?? e.JUDGE_MODEL,
@@ -158,7 +160,6 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     },
     jobsEnabled: e.JOBS_ENABLED,
     limits: { rpm: e.RATE_LIMIT_RPM, tokensPerDay: e.TOKEN_BUDGET_PER_DAY, batchMaxSamples: e.JUDGE_BATCH_MAX_SAMPLES },
-    providers: { allowlist: allowlist.value, keys: providerKeys },
     judgeDeadlineMs: e.JUDGE_DEADLINE_MS,
     ...(e.METRICS_PORT !== undefined ? { metricsPort: e.METRICS_PORT } : {}),
   };

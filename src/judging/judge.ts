@@ -9,6 +9,8 @@ export interface JudgeVersionSpec {
   model: string;
   /** Overrides the LLM client's default base URL for this version (e.g. a vLLM serving a LoRA). */
   base_url?: string | null;
+  /** SELFJUDGE_KEY_<NAME> holding the key for base_url (never the key itself). */
+  api_key_env?: string | null;
   prompt_template: string | JudgeTemplate;
   criteria: string;
   few_shot?: readonly FewShotExample[] | null;
@@ -109,6 +111,7 @@ export async function sampleJudgments(
   const result = await llm.complete({
     model: version.model,
     ...(version.base_url ? { baseURL: version.base_url } : {}),
+    ...(version.api_key_env ? { apiKeyEnv: version.api_key_env } : {}),
     messages,
     n: opts.n,
     ...samplingParams(version, opts),

@@ -46,6 +46,7 @@ export function versionSpec(target: JudgeTarget): JudgeVersionSpec {
   return {
     model: version.model,
     base_url: version.baseUrl,
+    api_key_env: version.apiKeyEnv,
     prompt_template: version.promptTemplate,
     criteria: evaluator.criteria,
     few_shot: version.fewShot,

@@ -2,6 +2,7 @@ import OpenAI from "openai";
 import type { ChatCompletion, ChatCompletionCreateParamsNonStreaming } from "openai/resources/chat/completions";
 import pLimit from "p-limit";
 import { withChildSignal } from "../lib/child-signal";
+import { resolveApiKey, type ProviderRules } from "../auth/resolve-key";
 import { LlmError } from "./errors";
 import { isNUnsupportedError, mapSdkError } from "./map-sdk-error";
 import type { CompletionRequest, CompletionResult, LlmClient, TokenUsage } from "./types";
@@ -20,6 +21,8 @@ export interface OpenAiLlmClientOptions {
   concurrency: number;
   fetch?: typeof fetch;
   logger?: { warn(obj: object, msg: string): void };
+  /** Base URL allowlist and SELFJUDGE_KEY_* keys for requests that bring their own base URL. */
+  providers?: ProviderRules;
 }
 
 interface SingleResult {
@@ -62,13 +65,27 @@ export function createOpenAiLlmClient(opts: OpenAiLlmClientOptions): LlmClient {
   const nIgnoredFor = new Set<string>();
   const limit = pLimit(Math.max(1, Math.floor(opts.concurrency)));
 
-  function sdkFor(baseURL: string): OpenAI {
-    let sdk = sdkByBaseUrl.get(baseURL);
+  function sdkFor(baseURL: string, apiKey: string): OpenAI {
+    const key = `${baseURL}\u0000${apiKey}`;
+    let sdk = sdkByBaseUrl.get(key);
     if (!sdk) {
-      sdk = createOpenAiSdk({ ...opts, baseURL });
-      sdkByBaseUrl.set(baseURL, sdk);
+      sdk = createOpenAiSdk({ ...opts, baseURL, apiKey });
+      sdkByBaseUrl.set(key, sdk);
     }
     return sdk;
+  }
+
+  const rules: ProviderRules = opts.providers ?? { allowlist: [], keys: {} };
+  const defaultPrefix = withSlash(opts.baseURL);
+  /** The base URL and key of one request: a version's own base_url never gets the global key. */
+  function provider(req: CompletionRequest): { baseURL: string; apiKey: string } {
+    const resolved = resolveApiKey(rules, { baseURL: req.baseURL ?? null, apiKeyEnv: req.apiKeyEnv ?? null });
+    if (!resolved.ok) throw new LlmError("unavailable", resolved.problem);
+    if (!resolved.baseURL) return { baseURL: opts.baseURL, apiKey: resolved.apiKey ?? opts.apiKey };
+    // The global key may still go where it belongs: a base_url under OPENAI_BASE_URL itself.
+    const sameProvider = withSlash(resolved.baseURL).startsWith(defaultPrefix);
+    const apiKey = resolved.apiKey || (sameProvider ? opts.apiKey : "");
+    return { baseURL: resolved.baseURL, apiKey };
   }
 
   async function single(
@@ -127,8 +144,8 @@ export function createOpenAiLlmClient(opts: OpenAiLlmClientOptions): LlmClient {
   async function complete(req: CompletionRequest): Promise<CompletionResult> {
     const n = req.n ?? 1;
     if (!Number.isInteger(n) || n < 1) throw new RangeError(`n must be a positive integer, got ${n}`);
-    const baseURL = req.baseURL || opts.baseURL;
-    const sdk = sdkFor(baseURL);
+    const { baseURL, apiKey } = provider(req);
+    const sdk = sdkFor(baseURL, apiKey);
     const key = `${baseURL.replace(/\/+$/, "")}\u0000${req.model}`;
 
     if (n === 1 || nIgnoredFor.has(key)) {
@@ -163,6 +180,10 @@ export function createOpenAiLlmClient(opts: OpenAiLlmClientOptions): LlmClient {
   }
 
   return { complete };
+}
+
+function withSlash(url: string): string {
+  return url.endsWith("/") ? url : `${url}/`;
 }
 
 function oneChoice(r: SingleResult): CompletionResult {

@@ -7,6 +7,8 @@ export interface CompletionRequest {
   model: string;
   /** Per-version base URL; overrides the client's default when set. */
   baseURL?: string;
+  /** SELFJUDGE_KEY_<NAME> whose key goes with this request (see src/auth/resolve-key.ts). */
+  apiKeyEnv?: string | null;
   messages: ChatMessage[];
   /** Number of completions wanted; the result always has exactly this many texts. Default 1. */
   n?: number;

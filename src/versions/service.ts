@@ -1,3 +1,4 @@
+import { validateProviderSettings } from "../auth/resolve-key";
 import type { AppDeps } from "../deps";
 import { insertAuditEvent, listAuditEvents as listAuditRows, type AuditEventWithNames } from "../db/queries/audit";
 import type { EvaluatorRow } from "../db/queries/evaluators";
@@ -44,6 +45,8 @@ export type RegisterVersionParams = {
   evaluator?: string;
   model: string;
   baseUrl?: string;
+  /** SELFJUDGE_KEY_<NAME> holding the key for baseUrl. */
+  apiKeyEnv?: string;
   /** Default: the built-in judge template. */
   promptTemplate?: string;
   fewShot?: FewShotExample[];
@@ -59,10 +62,11 @@ export type RegisterVersionParams = {
  * its externally trained model resumes that run with it as the candidate.
  */
 export async function registerVersion(
-  deps: Pick<AppDeps, "database" | "jobs" | "clock">,
+  deps: Pick<AppDeps, "database" | "jobs" | "clock" | "config">,
   p: RegisterVersionParams,
 ): Promise<{ evaluator: EvaluatorRow; version: VersionRow }> {
   const db = deps.database.db;
+  const provider = validateProviderSettings(deps.config.llm.providers, p);
   const evaluator = await resolveEvaluator(db, p.evaluator);
   if (p.trainingRunId) {
     const run = await getRun(db, p.trainingRunId);
@@ -75,7 +79,8 @@ export async function registerVersion(
   const row = await insertVersion(db, {
     evaluatorId: evaluator.id,
     model: p.model,
-    baseUrl: p.baseUrl ?? null,
+    baseUrl: provider.baseUrl,
+    apiKeyEnv: provider.apiKeyEnv,
     promptTemplate: p.promptTemplate ?? DEFAULT_JUDGE_TEMPLATE,
     fewShot: p.fewShot ?? [],
     params: p.params ?? {},

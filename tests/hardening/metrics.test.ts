@@ -91,7 +91,7 @@ describe("METRICS_PORT", () => {
     });
     running.push(s);
     try {
-      await s.ready();
+      await s.ready(90_000);
       const res = await fetch(`http://127.0.0.1:${metricsPort}/metrics`);
       expect(res.status).toBe(200);
       expect(await res.text()).toContain("selfjudge_http_requests_total");
@@ -102,5 +102,5 @@ describe("METRICS_PORT", () => {
       await store?.drop();
       await rm(dir, { recursive: true, force: true });
     }
-  });
+  }, 120_000);
 });

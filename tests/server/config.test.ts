@@ -67,7 +67,7 @@ describe("parseConfig", () => {
       host: "0.0.0.0",
       databaseUrl: "postgresql://u:p@db.example:5432/selfjudge",
       dataDir: "/var/lib/selfjudge",
-      llm: { baseURL: "http://127.0.0.1:11434/v1", apiKey: "sk-test", timeoutMs: 5000, maxRetries: 0, concurrency: 4, rateLimitRetries: 8 },
+      llm: { baseURL: "http://127.0.0.1:11434/v1", apiKey: "sk-test", timeoutMs: 5000, maxRetries: 0, concurrency: 4, rateLimitRetries: 8, providers: { allowlist: [], keys: {} } },
       judgeModel: "llama3.1:70b",
       generatorModel: "llama3.1:8b",
       adminKey: "0123456789abcdef",
@@ -78,7 +78,6 @@ describe("parseConfig", () => {
       training: { maxConcurrentRuns: 2, scheduleMinNew: 500, scheduleCron: "0 3 * * *" },
       jobsEnabled: false,
       limits: { rpm: 0, tokensPerDay: 0, batchMaxSamples: 1000 },
-      providers: { allowlist: [], keys: {} },
       judgeDeadlineMs: 120_000,
     });
   });

@@ -35,6 +35,7 @@ export type NewVersion = {
   evaluatorId: string;
   model: string;
   baseUrl?: string | null;
+  apiKeyEnv?: string | null;
   promptTemplate: string;
   fewShot?: FewShotExample[];
   params?: VersionParams;
@@ -61,6 +62,7 @@ export async function insertVersion(db: Db, v: NewVersion): Promise<VersionRow> 
           name: sql`'v' || ${next}`,
           model: v.model,
           baseUrl: v.baseUrl ?? null,
+          apiKeyEnv: v.apiKeyEnv ?? null,
           promptTemplate: v.promptTemplate,
           fewShot: v.fewShot ?? [],
           params: v.params ?? {},

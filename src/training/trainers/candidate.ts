@@ -17,6 +17,8 @@ export async function ensureCandidate(
     evaluatorId: ctx.evaluator.id,
     model: v.model,
     baseUrl: v.baseUrl === undefined ? ctx.baseVersion.baseUrl : v.baseUrl,
+    // A model served where the base version is keeps using that provider's key.
+    apiKeyEnv: v.baseUrl === undefined ? ctx.baseVersion.apiKeyEnv : null,
     promptTemplate: ctx.baseVersion.promptTemplate,
     fewShot: v.fewShot,
     params: ctx.baseVersion.params,
