@@ -1,6 +1,11 @@
+import { fileURLToPath } from "node:url";
 import { defineConfig } from "vitest/config";
 
 export default defineConfig({
+  resolve: {
+    // The Workers entry imports Chart.js as a wrangler Text module; tests read the same file.
+    alias: [{ find: /^.*\/chart\.umd\.min\.js$/, replacement: fileURLToPath(new URL("./tests/helpers/chart-umd-text.ts", import.meta.url)) }],
+  },
   test: {
     include: ["tests/**/*.test.ts"],
     testTimeout: 30_000,

@@ -14,6 +14,7 @@ import { createRouter } from "./lib/router";
 import { authenticate } from "./middleware/auth";
 import { scopePolicy } from "./middleware/scope-policy";
 import { registerRoutes } from "./routes";
+import { createUiRouter } from "./ui/ui.index";
 
 export const API_VERSION = "0.1.0";
 
@@ -84,6 +85,9 @@ export function createApp(deps: AppDeps) {
     return problem(c, apiErr);
   });
   app.notFound((c) => problem(c, new ApiError("not_found", `no route for ${c.req.method} ${c.req.path}`)));
+
+  // The web console (issue 10): `/` and `/ui/*`, HTML; the API stays under /v1.
+  app.route("/", createUiRouter());
 
   const api = createRouter();
   registerRoutes(api);

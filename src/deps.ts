@@ -23,6 +23,13 @@ export interface AppDeps {
   jobs?: JobQueue;
   /** Prometheus metrics (Node runtime); absent on Workers, where /metrics answers 404. */
   metrics?: Metrics;
+  /** Static files of the web console (issue 10), read however the runtime can; absent: charts are not served. */
+  uiAssets?: UiAssets;
+}
+
+/** The web console's vendored static files: Chart.js from node_modules, never a CDN. */
+export interface UiAssets {
+  chartJs(): Promise<string>;
 }
 
 /** AppDeps on an instance that runs background jobs. */

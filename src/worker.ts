@@ -7,6 +7,7 @@ import { openPostgres } from "./db/client";
 import { systemClock } from "./lib/clock";
 import { consoleLogger, silentLogger } from "./lib/logger";
 import { createOpenAiLlmClient } from "./llm/openai-client";
+import { workerUiAssets } from "./runtime/worker-assets";
 
 interface Env {
   HYPERDRIVE?: { connectionString: string };
@@ -53,6 +54,7 @@ export default {
       llm: createOpenAiLlmClient({ ...config.llm, logger }),
       clock: systemClock,
       logger,
+      uiAssets: workerUiAssets(),
     });
     try {
       return await app.fetch(request);

@@ -23,6 +23,17 @@ export {
 } from "./judge";
 export { parseVerdict, type ParsedVerdict } from "./parse";
 export {
+  isTemplateName,
+  parseJudgment,
+  parsePlanExecute,
+  PLAN_EXECUTE_PROMPT,
+  STANDARD_PROMPT,
+  TEMPLATE_NAMES,
+  templatePrompt,
+  type PlanExecuteParts,
+  type TemplateName,
+} from "./templates";
+export {
   DEFAULT_CRITERIA,
   DEFAULT_JUDGE_TEMPLATE,
   formatJudgeTemplate,

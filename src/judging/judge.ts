@@ -2,7 +2,7 @@ import { withChildSignal } from "../lib/child-signal";
 import type { ChatMessage, LlmClient, TokenUsage } from "../llm/types";
 import { addUsage, ZERO_USAGE } from "../llm/types";
 import { aggregateVotes, toCallerFrame, type Order, type Verdict, type Vote, type VoteCounts } from "./aggregate";
-import { parseVerdict } from "./parse";
+import { parseJudgment, type TemplateName } from "./templates";
 import { renderJudgeMessages, type FewShotExample, type JudgeTemplate } from "./prompt";
 
 export interface JudgeVersionSpec {
@@ -12,6 +12,8 @@ export interface JudgeVersionSpec {
   /** SELFJUDGE_KEY_<NAME> holding the key for base_url (never the key itself). */
   api_key_env?: string | null;
   prompt_template: string | JudgeTemplate;
+  /** Output format and parser; default "standard". */
+  template?: TemplateName;
   criteria: string;
   few_shot?: readonly FewShotExample[] | null;
   params: { temperature?: number; top_p?: number; max_tokens?: number };
@@ -119,7 +121,7 @@ export async function sampleJudgments(
     ...(opts.signal ? { signal: opts.signal } : {}),
   });
   const judgments = result.texts.map((text, index): RawJudgment => {
-    const parsed = parseVerdict(text);
+    const parsed = parseJudgment(version.template, text);
     const base = { index, text, raw_vote: parsed.vote, vote: toCallerFrame(parsed.vote, opts.order) };
     return parsed.vote === "invalid" ? { ...base, reason: parsed.reason } : base;
   });

@@ -48,6 +48,7 @@ export function versionSpec(target: JudgeTarget): JudgeVersionSpec {
     base_url: version.baseUrl,
     api_key_env: version.apiKeyEnv,
     prompt_template: version.promptTemplate,
+    template: version.template,
     criteria: evaluator.criteria,
     few_shot: version.fewShot,
     params: {

@@ -4,6 +4,7 @@ import { ensureDefaultEvaluator } from "../evaluators/bootstrap";
 import { openDatabase } from "../db/client";
 import { runMigrations } from "../db/migrate";
 import { createPgBossQueue } from "../jobs/pg-boss";
+import { nodeUiAssets } from "./node-assets";
 import { startWorkers } from "./workers";
 import { systemClock } from "../lib/clock";
 import type { Logger } from "../lib/logger";
@@ -31,7 +32,7 @@ export async function createNodeDeps(config: Config, logger: Logger): Promise<{ 
   });
   const llm = instrumentLlm(createOpenAiLlmClient({ ...config.llm, logger }), metrics);
   const jobs = rawJobs ? instrumentJobs(rawJobs, metrics) : undefined;
-  const deps: AppDeps = { config, database, llm, clock: systemClock, logger, jobs, metrics };
+  const deps: AppDeps = { config, database, llm, clock: systemClock, logger, jobs, metrics, uiAssets: nodeUiAssets() };
   await startWorkers(deps);
   return {
     deps,

@@ -13,6 +13,10 @@ export const runParamsShape = {
     sample_size: z.int().min(1).max(100_000).default(500).openapi({ description: "Training instructions selected from the pool" }),
     samples_per_pair: z.int().min(2).max(64).default(8).openapi({ description: "Judgments sampled per pair for rejection sampling, half in each answer order (the paper used 15)" }),
     temperature: z.number().min(0).max(2).default(0.7),
+    consistency_filter: z
+      .boolean()
+      .default(false)
+      .openapi({ description: "J1 style: keep a pair only when the annotator is right in both answer orders (at least one correct sample in each); dropped pairs are counted as dropped_inconsistent" }),
     top_p: z.number().gt(0).max(1).default(0.9),
     backend: z.enum(BACKENDS).default("few-shot"),
     generator_model: z.string().min(1).max(200).optional().openapi({ description: "Model writing y_w, x' and y_l; defaults to GENERATOR_MODEL" }),

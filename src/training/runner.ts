@@ -203,7 +203,11 @@ async function executeSteps(ctx: RunContext): Promise<StepResult> {
     // a crash came between selection and saving them), not on every resumed slice of training.
     if (!st.selected || !hasCounters(record)) {
       if (!st.selected) await selectExamples(ctx, it, base);
-      record.counters = { ...(await iterationCounters(ctx, it)), annotate_failed: st.annotate_failed ?? 0 };
+      record.counters = {
+        ...(await iterationCounters(ctx, it)),
+        annotate_failed: st.annotate_failed ?? 0,
+        dropped_inconsistent: st.dropped_inconsistent ?? 0,
+      };
     }
 
     if (!st.candidate_version_id) {
@@ -302,7 +306,7 @@ async function iterationCounters(ctx: RunContext, iteration: number): Promise<Re
 }
 
 function hasCounters(record: IterationRecord): boolean {
-  return ITERATION_COUNTERS.every((k) => k in record.counters) && "annotate_failed" in record.counters;
+  return ITERATION_COUNTERS.every((k) => k in record.counters) && "annotate_failed" in record.counters && "dropped_inconsistent" in record.counters;
 }
 
 function iterationRecord(ctx: RunContext, iteration: number): IterationRecord {

@@ -11,7 +11,7 @@ import type { VersionRow } from "../db/queries/versions";
 import { renderJudgeMessages } from "../judging";
 import type { RunContext } from "./context";
 import { rngFor } from "../lib/rng";
-import { balanceLabels, chooseDpo, chooseKept, labelOf, type SampledJudgment } from "./selection";
+import { balanceLabels, chooseDpo, decideKept, labelOf, type SampledJudgment } from "./selection";
 import { iterState } from "./state";
 
 /** Passes over the built pairs a page at a time, with each page's judgments grouped per pair. */
@@ -46,6 +46,11 @@ function toSampled(r: JudgmentRow): SampledJudgment {
  * is cut to exactly as many A-wins as B-wins. Every pair with a right and a wrong judgment of
  * the same prompt also yields a DPO example. Prompts are rendered with the base version's
  * template and no demonstrations: what a fine-tuned judge will see when serving.
+ *
+ * With `consistency_filter` (J1 style) a pair is kept only when the annotator was right in both
+ * answer orders; the kept judgment is still drawn from all its correct ones, and a dropped pair
+ * yields no DPO example either (its right judgments may be right by position). The count of
+ * pairs the filter dropped is `dropped_inconsistent`.
  */
 export async function selectExamples(ctx: RunContext, iteration: number, base: VersionRow): Promise<void> {
   const seed = ctx.params.seed;
@@ -60,11 +65,19 @@ export async function selectExamples(ctx: RunContext, iteration: number, base: V
     });
   };
 
+  const filter = ctx.params.consistency_filter === true;
+  const decide = (pairId: string, judgments: SampledJudgment[]) => decideKept(judgments, keepRand(pairId), filter);
   const kept: Array<{ pairId: string; label: "A" | "B" }> = [];
+  let inconsistent = 0;
   await forEachAnnotatedPage(ctx, iteration, async (items) => {
     const dpo: NewExample[] = [];
     for (const { pair, judgments } of items) {
-      const k = chooseKept(judgments, keepRand(pair.id));
+      const decision = decide(pair.id, judgments);
+      if (decision.kind === "inconsistent") {
+        inconsistent += 1;
+        continue;
+      }
+      const k = decision.kind === "kept" ? decision.judgment : null;
       if (k) kept.push({ pairId: pair.id, label: labelOf(k.order) });
       const d = chooseDpo(judgments, k, rngFor(seed, iteration, pair.id, "dpo"));
       if (d) {
@@ -89,6 +102,7 @@ export async function selectExamples(ctx: RunContext, iteration: number, base: V
     const failed = iterState(ctx.state, iteration).annotate_failed ?? 0;
     throw new Error(
       `iteration ${iteration}: no usable judgment (${kept.length} pairs had a judgment picking y_w, and balancing A and B wins leaves none` +
+        `${filter ? `; the consistency filter dropped ${inconsistent} pairs right in one answer order only` : ""}` +
         `${failed > 0 ? `; ${failed} pairs could not be annotated because LLM calls failed` : ""})`,
     );
   }
@@ -96,7 +110,9 @@ export async function selectExamples(ctx: RunContext, iteration: number, base: V
     const sft: NewExample[] = [];
     for (const { pair, judgments } of items) {
       if (!balanced.has(pair.id)) continue;
-      const k = chooseKept(judgments, keepRand(pair.id))!;
+      const decision = decide(pair.id, judgments);
+      if (decision.kind !== "kept") continue;
+      const k = decision.judgment;
       sft.push({
         runId: ctx.runId,
         iteration,
@@ -113,6 +129,7 @@ export async function selectExamples(ctx: RunContext, iteration: number, base: V
   });
   const st = iterState(ctx.state, iteration);
   st.selected = true;
+  st.dropped_inconsistent = inconsistent;
   // Database time: it is compared with versions.created_at, which the database sets.
   st.selected_at = (await dbNow(ctx.deps.db)).toISOString();
   await ctx.save();

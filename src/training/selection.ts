@@ -68,6 +68,29 @@ export function chooseKept(judgments: readonly SampledJudgment[], rand: () => nu
   return pickOne(correct, rand) ?? null;
 }
 
+/**
+ * J1-style consistency: the annotator was right in BOTH answer orders (at least one sample picking
+ * y_w with y_w shown first, and one with it shown second). A pair right in one order only may be
+ * right because of where y_w stood, which is the position bias training must not learn.
+ */
+export function rightInBothOrders(judgments: readonly SampledJudgment[]): boolean {
+  return judgments.some((j) => j.picksChosen && j.order === "ab") && judgments.some((j) => j.picksChosen && j.order === "ba");
+}
+
+export type KeepDecision =
+  | { kind: "kept"; judgment: SampledJudgment }
+  | { kind: "no_correct" }
+  /** Dropped by the consistency filter: right in one answer order only. */
+  | { kind: "inconsistent" };
+
+/** Which judgment a pair keeps, with the consistency filter applied when asked. */
+export function decideKept(judgments: readonly SampledJudgment[], rand: () => number, consistencyFilter: boolean): KeepDecision {
+  const k = chooseKept(judgments, rand);
+  if (!k) return { kind: "no_correct" };
+  if (consistencyFilter && !rightInBothOrders(judgments)) return { kind: "inconsistent" };
+  return { kind: "kept", judgment: k };
+}
+
 export interface KeptCandidate {
   pairId: string;
   label: Side;

@@ -4,9 +4,9 @@ import { insertAuditEvent, listAuditEvents as listAuditRows, type AuditEventWith
 import type { EvaluatorRow } from "../db/queries/evaluators";
 import { getRun } from "../db/queries/training";
 import { insertVersion, listVersions as listVersionRows, type VersionRow } from "../db/queries/versions";
-import type { FewShotExample, VersionParams, VersionStatus } from "../db/schema";
+import type { FewShotExample, VersionParams, VersionStatus, VersionTemplate } from "../db/schema";
 import { requireActiveVersion, requireVersion, resolveEvaluator } from "../evaluators/lookup";
-import { DEFAULT_JUDGE_TEMPLATE } from "../judging/prompt";
+import { templatePrompt } from "../judging/templates";
 import { ApiError } from "../lib/errors";
 import type { PageCursor } from "../lib/page-cursor";
 import { onExternalModelRegistered } from "../training/service";
@@ -47,7 +47,9 @@ export type RegisterVersionParams = {
   baseUrl?: string;
   /** SELFJUDGE_KEY_<NAME> holding the key for baseUrl. */
   apiKeyEnv?: string;
-  /** Default: the built-in judge template. */
+  /** Output format; default "standard". */
+  template?: VersionTemplate;
+  /** Default: the template's built-in prompt. */
   promptTemplate?: string;
   fewShot?: FewShotExample[];
   params?: VersionParams;
@@ -81,7 +83,8 @@ export async function registerVersion(
     model: p.model,
     baseUrl: provider.baseUrl,
     apiKeyEnv: provider.apiKeyEnv,
-    promptTemplate: p.promptTemplate ?? DEFAULT_JUDGE_TEMPLATE,
+    template: p.template ?? "standard",
+    promptTemplate: p.promptTemplate ?? templatePrompt(p.template ?? "standard"),
     fewShot: p.fewShot ?? [],
     params: p.params ?? {},
     status: "candidate",
@@ -94,7 +97,7 @@ export async function registerVersion(
     action: "register",
     actor: p.actor,
     reason: p.notes ?? null,
-    details: { version_id: row.id, version: row.name, model: row.model, training_run_id: row.trainingRunId },
+    details: { version_id: row.id, version: row.name, model: row.model, template: row.template, training_run_id: row.trainingRunId },
   });
   // A training run waiting for this externally trained model goes on with it as its candidate.
   if (row.trainingRunId) await onExternalModelRegistered(deps, row.trainingRunId, row.id);

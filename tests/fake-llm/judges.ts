@@ -51,7 +51,27 @@ export function judgment(letter: Letter): string {
   return `${REASONS[letter]}\n\nFinal verdict: [[${letter}]]`;
 }
 
-export const oracleJudge: Behavior = (req) => judgment(oracleLetter(req));
+/** True when the request uses the plan-execute template (it asks for the plan block). */
+export function asksForPlan(req: Pick<FakeChatRequest, "messages">): boolean {
+  return req.messages.some((m) => m.role === "system" && m.content.includes("[The Start of Evaluation Plan]"));
+}
+
+/** A judgment in the plan-execute format: plan, execution, verdict blocks. */
+export function planJudgment(letter: Letter, reason = REASONS[letter]): string {
+  return (
+    "[The Start of Evaluation Plan]\n1. Check that the answer addresses the exact question asked.\n2. Check correctness.\n3. Check completeness.\n[The End of Evaluation Plan]\n" +
+    `[The Start of Plan Execution]\n${reason}\n[The End of Plan Execution]\n` +
+    `[The Start of Verdict]\n[[${letter}]]\n[The End of Verdict]`
+  );
+}
+
+/** The judgment in whichever format the request's template asks for, with an optional reason. */
+export function judgmentFor(req: Pick<FakeChatRequest, "messages">, letter: Letter, reason?: string): string {
+  if (asksForPlan(req)) return planJudgment(letter, reason);
+  return reason === undefined ? judgment(letter) : `${reason}\n\nFinal verdict: [[${letter}]]`;
+}
+
+export const oracleJudge: Behavior = (req) => judgmentFor(req, oracleLetter(req));
 
 /** Always prefers whatever is shown first: the position bias swapping must expose. */
 export const positionBiasedJudge: Behavior = () =>
@@ -97,7 +117,7 @@ export function noisyJudge(pCorrect: number, seed: number): Behavior {
     const wrong = (["A", "B", "C"] as const).filter((l) => l !== right);
     return Array.from({ length: ctx.choices }, () => {
       const letter = rand() < pCorrect ? right : wrong[Math.floor(rand() * wrong.length)]!;
-      return judgment(letter);
+      return judgmentFor(req, letter);
     });
   };
 }

@@ -1,5 +1,5 @@
 import type { Behavior, FakeChatRequest } from "./server";
-import { extractAnswers, judgment, mulberry32, type Letter } from "./judges";
+import { extractAnswers, judgmentFor, mulberry32, type Letter } from "./judges";
 
 /**
  * Fake generator, classifier and judge for the self-taught loop, behind one behaviour that tells
@@ -13,6 +13,8 @@ import { extractAnswers, judgment, mulberry32, type Letter } from "./judges";
  */
 
 export const MARKER = "[ok]";
+/** The reasoning of a position-biased sample: it judged by where the answer stood. */
+export const POSITION_REASON = "The first answer reads well and covers the question.";
 
 export interface TrainingFakeOptions {
   seed?: number;
@@ -22,6 +24,12 @@ export interface TrainingFakeOptions {
   malformedRate?: number;
   /** Share of instructions whose "modified" instruction is the original. Default 0.05. */
   sameInstructionRate?: number;
+  /**
+   * Share of pairs on which the asking judge cannot tell the answers apart and picks whichever is
+   * shown first in every sample (position bias). Decided per (question, judge model), so the same
+   * pair is biased in both answer orders. Such samples say POSITION_REASON. Default 0.
+   */
+  positionBias?: (req: FakeChatRequest) => number;
   /** Holds judge requests sent with temperature > 0 (annotation) until it resolves; see `gate`. */
   annotationGate?: (req: FakeChatRequest) => Promise<void> | void;
 }
@@ -77,6 +85,7 @@ export interface TrainingFake {
 export function trainingFake(o: TrainingFakeOptions = {}): TrainingFake {
   const seed = o.seed ?? 7;
   const accuracy = o.accuracy ?? defaultAccuracy;
+  const positionBias = o.positionBias ?? (() => 0);
   const malformed = o.malformedRate ?? 0.1;
   const same = o.sameInstructionRate ?? 0.05;
   const seen = new Map<string, number>();
@@ -103,11 +112,14 @@ export function trainingFake(o: TrainingFakeOptions = {}): TrainingFake {
       const b = shown.b.includes(MARKER);
       const right: Letter = a === b ? "C" : a ? "A" : "B";
       const p = accuracy(req);
+      const bias = positionBias(req);
+      const biasedPair = bias > 0 && (hash(`${seed}:bias:${req.model}:${shown.question}`) % 10_000) / 10_000 < bias;
       return Array.from({ length: ctx.choices }, () => {
-        if (rand() < p) return judgment(right);
+        if (biasedPair) return judgmentFor(req, "A", POSITION_REASON);
+        if (rand() < p) return judgmentFor(req, right);
         const r = rand();
-        if (r < 0.5) return judgment(right === "A" ? "B" : "A");
-        if (r < 0.8) return judgment("C");
+        if (r < 0.5) return judgmentFor(req, right === "A" ? "B" : "A");
+        if (r < 0.8) return judgmentFor(req, "C");
         return "Both answers have merits; I cannot pick one.";
       });
     }

@@ -4,6 +4,7 @@ import { parseConfig } from "../../src/config";
 import { ensureDefaultEvaluator } from "../../src/evaluators/bootstrap";
 import type { Database } from "../../src/db/client";
 import { createPgBossQueue } from "../../src/jobs/pg-boss";
+import { nodeUiAssets } from "../../src/runtime/node-assets";
 import { startWorkers } from "../../src/runtime/workers";
 import { systemClock, type Clock } from "../../src/lib/clock";
 import { silentLogger } from "../../src/lib/logger";
@@ -51,7 +52,7 @@ export async function createTestApp(opts: TestAppOptions = {}) {
   const baseLlm = createOpenAiLlmClient({ ...config.llm });
   const llm = metrics ? instrumentLlm(baseLlm, metrics) : baseLlm;
   const jobs = rawJobs && metrics ? instrumentJobs(rawJobs, metrics) : rawJobs;
-  const deps: AppDeps = { config, database, llm, clock, logger: silentLogger, jobs, ...(metrics ? { metrics } : {}) };
+  const deps: AppDeps = { config, database, llm, clock, logger: silentLogger, jobs, uiAssets: nodeUiAssets(), ...(metrics ? { metrics } : {}) };
   await startWorkers(deps);
   const app = createApp(deps);
   return {

@@ -1,6 +1,6 @@
 import { and, desc, eq, sql, type SQL } from "drizzle-orm";
 import type { Db } from "../client";
-import { evaluators, versions, type FewShotExample, type VersionParams, type VersionStatus } from "../schema";
+import { evaluators, versions, type FewShotExample, type JuryMember, type VersionParams, type VersionStatus, type VersionTemplate } from "../schema";
 import { isUniqueViolation } from "../errors";
 import { isUuid } from "../../lib/uuid";
 
@@ -37,6 +37,8 @@ export type NewVersion = {
   baseUrl?: string | null;
   apiKeyEnv?: string | null;
   promptTemplate: string;
+  template?: VersionTemplate;
+  members?: JuryMember[] | null;
   fewShot?: FewShotExample[];
   params?: VersionParams;
   status?: VersionStatus;
@@ -64,6 +66,8 @@ export async function insertVersion(db: Db, v: NewVersion): Promise<VersionRow> 
           baseUrl: v.baseUrl ?? null,
           apiKeyEnv: v.apiKeyEnv ?? null,
           promptTemplate: v.promptTemplate,
+          template: v.template ?? "standard",
+          members: v.members && v.members.length > 0 ? v.members : null,
           fewShot: v.fewShot ?? [],
           params: v.params ?? {},
           status: v.status ?? "candidate",

@@ -24,7 +24,35 @@ export const evaluators = pgTable("evaluators", {
 });
 
 export type VersionStatus = "candidate" | "active" | "retired" | "rejected";
-export type VersionParams = { temperature?: number; top_p?: number; max_tokens?: number; samples?: number; swap?: boolean };
+export type VersionParams = {
+  temperature?: number;
+  top_p?: number;
+  max_tokens?: number;
+  samples?: number;
+  swap?: boolean;
+  /** Ask the provider for token log-probabilities and derive confidence from them. */
+  logprobs?: boolean;
+};
+/** Output format of a version's judge (src/judging/templates). */
+export type VersionTemplate = "standard" | "plan-execute";
+/** One member of a jury version; every member judges and the verdict is their weighted majority. */
+export type JuryMember = {
+  model: string;
+  base_url?: string | null;
+  weight?: number;
+  /** Names the provider key (SELFJUDGE_KEY_<NAME>) the member's calls use; default the global key. */
+  api_key_env?: string | null;
+};
+/** A jury member's own result on one judgment. */
+export type MemberVote = {
+  member: number;
+  model: string;
+  weight: number;
+  verdict: "A" | "B" | "tie" | null;
+  confidence: number;
+  position_consistent: boolean;
+  votes: VoteCounts;
+};
 export type FewShotExample = { instruction: string; response_a: string; response_b: string; judgment: string };
 
 /** Versions are immutable apart from status and the evaluation numbers written onto them. */
@@ -40,6 +68,9 @@ export const versions = pgTable(
     // Name of the SELFJUDGE_KEY_* variable holding this provider's key (never the key itself).
     apiKeyEnv: text("api_key_env"),
     promptTemplate: text("prompt_template").notNull(),
+    template: text("template").$type<VersionTemplate>().notNull().default("standard"),
+    // null: a single-model version (model, base_url); otherwise a jury of these members.
+    members: jsonb("members").$type<JuryMember[]>(),
     fewShot: jsonb("few_shot").$type<FewShotExample[]>().notNull().default([]),
     params: jsonb("params").$type<VersionParams>().notNull().default({}),
     status: text("status").$type<VersionStatus>().notNull().default("candidate"),
@@ -68,6 +99,8 @@ export type StoredSample = {
   vote: Vote;
   raw_vote: Vote;
   reason?: string;
+  /** Index into the version's jury members, for a jury version. */
+  member?: number;
 };
 export type Usage = { prompt_tokens: number; completion_tokens: number; llm_requests: number };
 
@@ -89,6 +122,9 @@ export const judgments = pgTable(
     status: text("status").$type<"ok" | "failed">().notNull(),
     verdict: text("verdict").$type<"A" | "B" | "tie">(),
     confidence: real("confidence"),
+    // "logprobs": from the verdict tokens' log-probabilities; "votes": the share of votes.
+    confidenceSource: text("confidence_source").$type<"logprobs" | "votes">(),
+    memberVotes: jsonb("member_votes").$type<MemberVote[]>(),
     positionConsistent: boolean("position_consistent"),
     reasoning: text("reasoning"),
     votes: jsonb("votes").$type<VoteCounts>(),

@@ -19,6 +19,8 @@ export interface IterationState {
   annotated?: boolean;
   annotate_failed?: number;
   selected?: boolean;
+  /** Pairs the consistency filter dropped (right in one answer order only). */
+  dropped_inconsistent?: number;
   /** When the iteration's training data became exportable: an external model is newer than this. */
   selected_at?: string;
   candidate_version_id?: string;

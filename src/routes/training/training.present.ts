@@ -24,7 +24,11 @@ export function presentRun({ run, evaluatorName, counts, evaluation }: RunView):
     trigger: run.trigger,
     params,
     progress,
-    counters: { ...(state.curate_stats ?? {}), ...counts },
+    counters: {
+      ...(state.curate_stats ?? {}),
+      ...counts,
+      dropped_inconsistent: state.iters?.[String(iteration)]?.dropped_inconsistent ?? 0,
+    },
     usage: Object.fromEntries(Object.entries(run.usage).map(([k, v]) => [k, Number(v)])),
     iterations: run.iterations,
     waiting_for:

@@ -1,5 +1,5 @@
 import { z } from "@hono/zod-openapi";
-import { parseVerdict, validateJudgeTemplate } from "../../judging";
+import { parseJudgment, TEMPLATE_NAMES, validateJudgeTemplate } from "../../judging";
 import { EvaluatorSelector } from "../common.schemas";
 
 export const VersionRefSchema = z.object({ id: z.uuid(), name: z.string() }).openapi("VersionRef");
@@ -29,8 +29,10 @@ export const FewShotSchema = z
       .string()
       .min(1)
       .max(20_000)
-      .refine((t) => parseVerdict(t).vote !== "invalid", "judgment must end with a verdict marker ([[A]], [[B]] or [[C]])")
-      .openapi({ description: "The judge's full answer for this pair, ending in [[A]], [[B]] or [[C]]" }),
+      .openapi({
+        description:
+          "The judge's full answer for this pair in the version's template format: standard ends in [[A]], [[B]] or [[C]]; plan-execute has the plan, execution and verdict blocks",
+      }),
   })
   .openapi("FewShotExample");
 
@@ -43,6 +45,7 @@ export const VersionSchema = z
     model: z.string(),
     base_url: z.string().nullable(),
     api_key_env: z.string().nullable().openapi({ description: "The SELFJUDGE_KEY_* variable its key is read from (never the key)" }),
+    template: z.enum(TEMPLATE_NAMES).openapi({ description: "Output format: standard or plan-execute (plan, execution, verdict blocks)" }),
     prompt_template: z.string(),
     few_shot: z.array(FewShotSchema),
     params: z.record(z.string(), z.unknown()),
@@ -81,20 +84,35 @@ export const RegisterVersionSchema = z
         description:
           "Name of the SELFJUDGE_KEY_<NAME> environment variable holding this provider's key (`MISTRAL` or `SELFJUDGE_KEY_MISTRAL`). A base_url without it gets no key (never OPENAI_API_KEY, unless the URL is under OPENAI_BASE_URL).",
       }),
+    template: z
+      .enum(TEMPLATE_NAMES)
+      .optional()
+      .openapi({ description: "Output format and parser: standard (reasoning, then [[A]]/[[B]]/[[C]]) or plan-execute (EvalPlanner style: plan, execution and verdict blocks). Default standard" }),
     prompt_template: z
       .string()
       .min(1)
       .max(50_000)
-      .superRefine((t, ctx) => {
-        for (const problem of validateJudgeTemplate(t)) ctx.addIssue({ code: "custom", message: problem });
-      })
       .optional()
-      .openapi({ description: "Judge prompt ({{system}} / {{user}} sections); default the built-in template" }),
+      .openapi({ description: "Judge prompt ({{system}} / {{user}} sections); default the template's built-in prompt" }),
     few_shot: z.array(FewShotSchema).max(64).optional(),
     params: VersionParamsSchema.optional(),
     notes: z.string().max(5000).optional(),
     training_run_id: z.uuid().optional().openapi({ description: "The training run that produced this model" }),
     iteration: z.number().int().min(0).max(10_000).optional(),
+  })
+  .superRefine((v, ctx) => {
+    const template = v.template ?? "standard";
+    if (v.prompt_template !== undefined) {
+      for (const problem of validateJudgeTemplate(v.prompt_template, template)) {
+        ctx.addIssue({ code: "custom", message: problem, path: ["prompt_template"] });
+      }
+    }
+    for (const [i, ex] of (v.few_shot ?? []).entries()) {
+      const parsed = parseJudgment(template, ex.judgment);
+      if (parsed.vote === "invalid") {
+        ctx.addIssue({ code: "custom", message: `not a valid ${template} judgment: ${parsed.reason}`, path: ["few_shot", i, "judgment"] });
+      }
+    }
   })
   .openapi("RegisterVersion");
 

@@ -19,7 +19,10 @@ export async function ensureCandidate(
     baseUrl: v.baseUrl === undefined ? ctx.baseVersion.baseUrl : v.baseUrl,
     // A model served where the base version is keeps using that provider's key.
     apiKeyEnv: v.baseUrl === undefined ? ctx.baseVersion.apiKeyEnv : null,
+    // The base version's template: its kept judgments (plans and executions included) are what
+    // the candidate learnt to write.
     promptTemplate: ctx.baseVersion.promptTemplate,
+    template: ctx.baseVersion.template,
     fewShot: v.fewShot,
     params: ctx.baseVersion.params,
     status: "candidate",
