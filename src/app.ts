@@ -8,7 +8,9 @@ import type { AppEnv } from "./app-types";
 import type { AppDeps } from "./deps";
 import { dataExceptionCode, describeDbError, isConnectionError } from "./db/errors";
 import { ApiError, problemBody } from "./lib/errors";
+import { idempotency } from "./middleware/idempotency";
 import { inputHygiene } from "./middleware/input-hygiene";
+import { rateLimit } from "./middleware/rate-limit";
 import { metricsHandler } from "./middleware/metrics";
 import { createRouter } from "./lib/router";
 import { authenticate } from "./middleware/auth";
@@ -63,8 +65,9 @@ export function createApp(deps: AppDeps) {
       },
     }),
   );
-  // Order matters: who is calling (auth, scope) → is the input storable (hygiene) → the route.
-  app.use("/v1/*", authenticate, scopePolicy, inputHygiene);
+  // Order matters: who is calling (auth) → within its rate (counted even when refused later) →
+  // allowed for its scope → is the input storable (hygiene) → a replay of an Idempotency-Key → the route.
+  app.use("/v1/*", authenticate, rateLimit, scopePolicy, inputHygiene, idempotency);
   app.get("/metrics", authenticate, scopePolicy, metricsHandler);
 
   const problem = (c: Context<AppEnv>, err: ApiError) => {

@@ -39,6 +39,10 @@ export interface JudgeCallContext {
   /** Evaluators the caller may use (null = all); others are a 404. */
   scope?: EvaluatorScope;
   signal?: AbortSignal;
+  /** Overall deadline of one judgment, retries included (JUDGE_DEADLINE_MS); none when absent. */
+  deadlineMs?: number;
+  /** The caller's token budget (absent: unlimited): checked after a cache miss, charged after the call. */
+  budget?: { check(): Promise<void>; spend(tokens: number): Promise<void> };
   /** How the evaluator and version are looked up; a batch shares one lookup per selector. */
   resolve?: (evaluator: string | undefined, version: string | undefined) => Promise<JudgeTarget>;
 }
@@ -104,6 +108,11 @@ export async function judgeOne(ctx: JudgeCallContext, req: JudgeRequest): Promis
     createdAt: ctx.deps.clock.now(),
   };
 
+  // A cached answer costs nothing, so only a call that will reach the LLM is held to the budget.
+  await ctx.budget?.check();
+  // The deadline covers every LLM attempt and back-off of this judgment, whatever the per-request timeout.
+  const deadline = ctx.deadlineMs ? AbortSignal.timeout(ctx.deadlineMs) : undefined;
+  const signal = deadline && ctx.signal ? AbortSignal.any([ctx.signal, deadline]) : (deadline ?? ctx.signal);
   let outcome: JudgeOutcome;
   try {
     outcome = await judgePair(
@@ -114,19 +123,22 @@ export async function judgeOne(ctx: JudgeCallContext, req: JudgeRequest): Promis
         samples: params.samples,
         swap: params.swap,
         ...(params.temperature !== null ? { temperature: params.temperature } : {}),
-        ...(ctx.signal ? { signal: ctx.signal } : {}),
+        ...(signal ? { signal } : {}),
       },
     );
   } catch (err) {
     const latencyMs = Math.round(performance.now() - started);
-    const failure = describeFailure(err, ctx.signal);
+    const timedOut = deadline?.aborted === true && ctx.signal?.aborted !== true;
+    const failure = timedOut
+      ? `timeout: no verdict within the judge deadline of ${ctx.deadlineMs} ms (JUDGE_DEADLINE_MS)`
+      : describeFailure(err, ctx.signal);
     ctx.logger.warn({ err: failure, provider: providerDetail(err) }, "judge call failed");
-    ctx.deps.metrics?.judgment({ evaluator: target.evaluator.name, status: "failed", verdict: "none", cached: false });
+    ctx.deps.metrics?.judgment({ evaluator: target.evaluator.name, status: timedOut ? "timeout" : "failed", verdict: "none", cached: false });
     let id: string | null = null;
     try {
       const row = await insertJudgment(db, {
         ...base,
-        status: "failed",
+        status: timedOut ? "timeout" : "failed",
         usage: { ...ZERO_USAGE },
         latencyMs,
         error: failure,
@@ -136,9 +148,21 @@ export async function judgeOne(ctx: JudgeCallContext, req: JudgeRequest): Promis
     } catch (storeErr) {
       ctx.logger.error({ err: String(storeErr) }, "could not store the failed judgment");
     }
+    if (timedOut) {
+      throw new ApiError("judge_timeout", `no verdict within the judge deadline of ${ctx.deadlineMs} ms; the judgment is stored as timeout`, {
+        ...(id ? { judgment_id: id } : {}),
+      });
+    }
     throw failureToApiError(err, id);
   }
 
+  if (ctx.budget) {
+    try {
+      await ctx.budget.spend(outcome.usage.prompt_tokens + outcome.usage.completion_tokens);
+    } catch (err) {
+      ctx.logger.warn({ err: String(err) }, "could not record token usage");
+    }
+  }
   const latencyMs = Math.round(performance.now() - started);
   const rawOutputs: StoredSample[] = outcome.samples.map((s) => ({
     order: s.order,

@@ -119,7 +119,8 @@ export const judgments = pgTable(
     swap: boolean("swap").notNull(),
     temperature: real("temperature"),
     metadata: jsonb("metadata").$type<Record<string, unknown>>(),
-    status: text("status").$type<"ok" | "failed">().notNull(),
+    // timeout: no verdict within JUDGE_DEADLINE_MS (stored, answered 504).
+    status: text("status").$type<"ok" | "failed" | "timeout">().notNull(),
     verdict: text("verdict").$type<"A" | "B" | "tie">(),
     confidence: real("confidence"),
     // "logprobs": from the verdict tokens' log-probabilities; "votes": the share of votes.

@@ -6,7 +6,7 @@ import { bigint, index, integer, pgTable, primaryKey, text, timestamp } from "dr
 export const idempotencyKeys = pgTable(
   "idempotency_keys",
   {
-    // "<caller>\u0000<method> <path>\u0000<Idempotency-Key>": keys never collide across callers.
+    // "<caller> <method> <path> <Idempotency-Key>": keys never collide across callers or routes.
     key: text("key").primaryKey(),
     requestHash: text("request_hash").notNull(),
     // null while the first request is still running.

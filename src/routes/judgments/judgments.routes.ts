@@ -9,7 +9,7 @@ const VerdictSchema = z.enum(["A", "B", "tie"]);
 export const JudgmentSummarySchema = z
   .object({
     id: z.uuid(),
-    status: z.enum(["ok", "failed"]),
+    status: z.enum(["ok", "failed", "timeout"]),
     verdict: VerdictSchema.nullable(),
     confidence: z.number().nullable(),
     position_consistent: z.boolean().nullable(),
@@ -65,7 +65,7 @@ export const ListJudgmentsQuerySchema = z.object({
   from: IsoDateTime.optional().openapi({ description: "Created at or after (ISO 8601)" }),
   to: IsoDateTime.optional().openapi({ description: "Created before (ISO 8601)" }),
   verdict: VerdictSchema.optional(),
-  status: z.enum(["ok", "failed"]).optional(),
+  status: z.enum(["ok", "failed", "timeout"]).optional(),
   ...pageQueryFields({ max: 200, default: 50 }),
 });
 
