@@ -3,8 +3,12 @@ import { defineConfig } from "vitest/config";
 
 export default defineConfig({
   resolve: {
-    // The Workers entry imports Chart.js as a wrangler Text module; tests read the same file.
-    alias: [{ find: /^.*\/chart\.umd\.min\.js$/, replacement: fileURLToPath(new URL("./tests/helpers/chart-umd-text.ts", import.meta.url)) }],
+    alias: [
+      // The Workers entry imports Chart.js as a wrangler Text module; tests read the same file.
+      { find: /^.*\/chart\.umd\.min\.js$/, replacement: fileURLToPath(new URL("./tests/helpers/chart-umd-text.ts", import.meta.url)) },
+      // src/worker.ts exports the Workflows classes, built on workerd's "cloudflare:workers".
+      { find: "cloudflare:workers", replacement: fileURLToPath(new URL("./tests/helpers/cloudflare-workers-shim.ts", import.meta.url)) },
+    ],
   },
   test: {
     include: ["tests/**/*.test.ts"],

@@ -10,6 +10,7 @@ import { dataExceptionCode, describeDbError, isConnectionError } from "./db/erro
 import { ApiError, problemBody } from "./lib/errors";
 import { idempotency } from "./middleware/idempotency";
 import { inputHygiene } from "./middleware/input-hygiene";
+import { isStreamedUpload } from "./lib/streamed-upload";
 import { rateLimit } from "./middleware/rate-limit";
 import { metricsHandler } from "./middleware/metrics";
 import { createRouter } from "./lib/router";
@@ -56,15 +57,14 @@ export function createApp(deps: AppDeps) {
     logger.info({ method: c.req.method, path: c.req.path, status: c.res.status, ms: Math.round(ms) }, "request");
     deps.metrics?.httpRequest({ method: c.req.method, route: c.req.routePath, status: c.res.status, seconds: ms / 1000 });
   });
-  app.use(
-    "*",
-    bodyLimit({
-      maxSize: deps.config.bodyLimitBytes,
-      onError: () => {
-        throw new ApiError("payload_too_large", `request body exceeds ${deps.config.bodyLimitBytes} bytes`);
-      },
-    }),
-  );
+  const defaultBodyLimit = bodyLimit({
+    maxSize: deps.config.bodyLimitBytes,
+    onError: () => {
+      throw new ApiError("payload_too_large", `request body exceeds ${deps.config.bodyLimitBytes} bytes`);
+    },
+  });
+  // Dataset uploads have their own, larger limit (DATASET_BODY_LIMIT_BYTES), applied by their route.
+  app.use("*", (c, next) => (isStreamedUpload(c.req.method, c.req.path) ? next() : defaultBodyLimit(c, next)));
   // Order matters: who is calling (auth) → within its rate (counted even when refused later) →
   // allowed for its scope → is the input storable (hygiene) → a replay of an Idempotency-Key → the route.
   app.use("/v1/*", authenticate, rateLimit, scopePolicy, inputHygiene, idempotency);

@@ -34,6 +34,10 @@ const envSchema = z.object({
   TRAINING_SCHEDULE_MIN_NEW: int(0, 10_000_000).default(0),
   TRAINING_SCHEDULE_CRON: z.string().default("*/15 * * * *"),
   JOBS_ENABLED: bool.default(true),
+  // Cloudflare Workers (issue 12): LLM calls one Workflow step starts before it ends its chunk.
+  WORKFLOW_STEP_LLM_CALLS: int(1, 100_000).default(200),
+  // Benchmark datasets (issue 8): the upload limit of POST /v1/datasets, streamed.
+  DATASET_BODY_LIMIT_BYTES: int(1024, 16 * 1024 * 1024 * 1024).default(200 * 1024 * 1024),
   // Production hardening (issue 9): limits, budgets, provider URL rules, faults, metrics.
   RATE_LIMIT_RPM: int(0, 10_000_000).default(0),
   TOKEN_BUDGET_PER_DAY: int(0, 1_000_000_000_000).default(0),
@@ -93,6 +97,10 @@ export type Config = {
   gate: { minDelta: number; alpha: number; consistencyTolerance: number };
   training: { maxConcurrentRuns: number; scheduleMinNew: number; scheduleCron: string };
   jobsEnabled: boolean;
+  /** Cloudflare Workflows (issue 12). */
+  workflows: { stepLlmCalls: number };
+  /** Benchmark datasets (issue 8). */
+  datasets: { bodyLimitBytes: number };
   // Production hardening (issue 9). 0 = unlimited for rpm and tokensPerDay.
   limits: { rpm: number; tokensPerDay: number; batchMaxSamples: number };
   judgeDeadlineMs: number;
@@ -159,6 +167,8 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
       scheduleCron: e.TRAINING_SCHEDULE_CRON,
     },
     jobsEnabled: e.JOBS_ENABLED,
+    workflows: { stepLlmCalls: e.WORKFLOW_STEP_LLM_CALLS },
+    datasets: { bodyLimitBytes: e.DATASET_BODY_LIMIT_BYTES },
     limits: { rpm: e.RATE_LIMIT_RPM, tokensPerDay: e.TOKEN_BUDGET_PER_DAY, batchMaxSamples: e.JUDGE_BATCH_MAX_SAMPLES },
     judgeDeadlineMs: e.JUDGE_DEADLINE_MS,
     ...(e.METRICS_PORT !== undefined ? { metricsPort: e.METRICS_PORT } : {}),

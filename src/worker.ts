@@ -1,18 +1,11 @@
-// Cloudflare Workers entry. Services are built per request (Workers forbid sharing I/O objects
-// across requests); PostgreSQL is reached through a Hyperdrive binding. Background jobs run on
-// the Node server, so routes that need the job runner answer 503 here.
+// Cloudflare Workers entry: the HTTP API (fetch), the Cron Trigger (scheduled) and the two
+// Workflows that run evaluations and training runs. Services are built per invocation (Workers
+// forbid sharing I/O objects across requests); PostgreSQL is reached through Hyperdrive.
 import { createApp } from "./app";
-import { ConfigError, parseConfig } from "./config";
-import { openPostgres } from "./db/client";
-import { systemClock } from "./lib/clock";
-import { consoleLogger, silentLogger } from "./lib/logger";
-import { createOpenAiLlmClient } from "./llm/openai-client";
-import { workerUiAssets } from "./runtime/worker-assets";
+import { openWorkerDeps, workerConfig, WorkerSetupError, type WorkerEnv } from "./runtime/cloudflare-deps";
+import { runCron } from "./workflows/cron";
 
-interface Env {
-  HYPERDRIVE?: { connectionString: string };
-  [key: string]: unknown;
-}
+export { EvaluationWorkflow, TrainingWorkflow } from "./workflows/entrypoints";
 
 interface ExecutionContextLike {
   waitUntil(p: Promise<unknown>): void;
@@ -25,41 +18,39 @@ function misconfigured(detail: string): Response {
   });
 }
 
-function stringBindings(env: Env): Record<string, string | undefined> {
-  const out: Record<string, string | undefined> = {};
-  for (const [k, v] of Object.entries(env)) if (typeof v === "string") out[k] = v;
-  if (env.HYPERDRIVE?.connectionString) out.DATABASE_URL = env.HYPERDRIVE.connectionString;
-  return out;
-}
-
 export default {
-  async fetch(request: Request, env: Env, ctx: ExecutionContextLike): Promise<Response> {
+  async fetch(request: Request, env: WorkerEnv, ctx: ExecutionContextLike): Promise<Response> {
     let config;
     try {
-      config = parseConfig(stringBindings(env));
+      config = workerConfig(env);
     } catch (err) {
-      return misconfigured(err instanceof ConfigError ? err.message : "invalid configuration");
+      if (err instanceof WorkerSetupError) return misconfigured(err.message);
+      throw err;
     }
-    if (!config.databaseUrl) return misconfigured("bind HYPERDRIVE or set DATABASE_URL");
-    // A Worker is always reachable from the internet, so auth-off (the Node server's loopback
-    // mode) would be an open judge on someone else's LLM bill.
-    if (!config.adminKey) {
-      return misconfigured("SELFJUDGE_ADMIN_KEY is not set: `wrangler secret put SELFJUDGE_ADMIN_KEY` (or .dev.vars locally)");
-    }
-    const database = await openPostgres(config.databaseUrl, { max: 1 });
-    const logger = config.logLevel === "silent" ? silentLogger : consoleLogger({ service: "selfjudge" });
-    const app = createApp({
-      config,
-      database,
-      llm: createOpenAiLlmClient({ ...config.llm, logger }),
-      clock: systemClock,
-      logger,
-      uiAssets: workerUiAssets(),
-    });
+    const { deps, close } = await openWorkerDeps(env, config);
+    const app = createApp(deps);
     try {
       return await app.fetch(request);
     } finally {
-      ctx.waitUntil(database.close());
+      ctx.waitUntil(close());
     }
+  },
+
+  /** The Cron Trigger ([triggers] crons): the training schedule check and the sweep of dead instances. */
+  async scheduled(_controller: unknown, env: WorkerEnv, ctx: ExecutionContextLike): Promise<void> {
+    const work = async () => {
+      const { deps, close } = await openWorkerDeps(env, workerConfig(env));
+      try {
+        if (!deps.jobs) {
+          deps.logger.warn("cron tick skipped: JOBS_ENABLED=false or no Workflow bindings");
+          return;
+        }
+        const report = await runCron({ ...deps, jobs: deps.jobs });
+        deps.logger.info({ ...report }, "cron tick");
+      } finally {
+        await close();
+      }
+    };
+    ctx.waitUntil(work());
   },
 };

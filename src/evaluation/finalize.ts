@@ -103,7 +103,7 @@ export async function finalizeEvaluation(deps: Deps, id: string): Promise<void> 
  * but only if the baseline it beat is still the active version: a candidate is never promoted
  * over a version it was not compared with.
  */
-async function applyGate(
+export async function applyGate(
   tx: Tx,
   ev: EvaluationRow,
   candidate: VersionRow,
@@ -172,7 +172,7 @@ function gateNumbers(ev: EvaluationRow, r: EvaluationResult): Record<string, unk
   };
 }
 
-function decisionRecord(ev: EvaluationRow, r: EvaluationResult, applied: AppliedDecision, now: string): Record<string, unknown> {
+export function decisionRecord(ev: EvaluationRow, r: EvaluationResult, applied: AppliedDecision, now: string): Record<string, unknown> {
   return {
     evaluation_id: ev.id,
     decision: r.decision.decision,

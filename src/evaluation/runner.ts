@@ -20,6 +20,8 @@ import { isLlmError } from "../llm";
 import { forEachConcurrent, paged } from "../lib/concurrent";
 import { ApiError } from "../lib/errors";
 import { selectionOf } from "./create";
+import { finalizeBenchmark } from "./benchmark-finalize";
+import { judgeDataset } from "./benchmark-runner";
 import { finalizeEvaluation } from "./finalize";
 import { isCorrect } from "./metrics";
 
@@ -28,6 +30,11 @@ export type EvaluationDeps = Pick<AppDeps, "database" | "llm" | "config" | "logg
 export interface RunOptions {
   /** Aborting stops the run where it is; the evaluation stays `running` and resumes on the next call. */
   signal?: AbortSignal;
+  /**
+   * Asked between units: true stops the run there (units in flight finish and are stored); it
+   * stays `running` and resumes on the next call. Workflows use it to bound a step's LLM calls.
+   */
+  shouldStop?: () => boolean;
   /** (item, version) judgments in flight. Default a quarter of LLM_CONCURRENCY, leaving room for live traffic. */
   concurrency?: number;
   /** How often the run checks for a cancel and writes progress. Default 500 ms. */
@@ -52,9 +59,10 @@ export async function runEvaluation(deps: EvaluationDeps, id: string, opts: RunO
   try {
     const ev = await markRunning(db, id);
     if (!ev) return (await getEvaluation(db, id))!;
-    const stopped = await judgeAll(deps, ev, opts);
+    // Issue 8: an evaluation on a named dataset has its own units and scoring.
+    const stopped = ev.datasetId ? await judgeDataset(deps, ev, opts) : await judgeAll(deps, ev, opts);
     if (stopped) return (await getEvaluation(db, id))!;
-    await finalizeEvaluation(deps, id);
+    await (ev.datasetId ? finalizeBenchmark(deps, id) : finalizeEvaluation(deps, id));
   } catch (err) {
     log.error({ err: String(err), stack: (err as Error).stack }, "evaluation failed");
     await finishEvaluation(db, id, { status: "failed", error: err instanceof Error ? err.message : String(err) }).catch(
@@ -118,12 +126,12 @@ async function judgeAll(deps: EvaluationDeps, ev: EvaluationRow, opts: RunOption
     return { items, next: more && !atLimit && page.length > 0 ? page[page.length - 1]!.id : null };
   });
   try {
-    await forEachConcurrent(units, concurrency, () => stop.signal.aborted, async ({ item, versionId }) => {
+    const { stopped } = await forEachConcurrent(units, concurrency, () => stop.signal.aborted || opts.shouldStop?.() === true, async ({ item, versionId }) => {
       const recorded = await judgeUnit(deps, ev, item, versionId, specs.get(versionId)!, stop.signal);
       if (recorded) doneCount += 1;
       await maybePoll();
     });
-    if (stop.signal.aborted) {
+    if (stop.signal.aborted || stopped) {
       await setProgress(db, ev.id, doneCount);
       return true;
     }

@@ -15,6 +15,11 @@ export interface JobQueue {
   ): Promise<void>;
   /** Cron schedule that sends `data` to `name`. */
   schedule(name: string, cron: string, data?: Record<string, unknown>): Promise<void>;
+  /**
+   * Stops the work behind `singletonKey` at once, where the scheduler can (Workflows: terminate
+   * the instance). Absent where it cannot (pg-boss: handlers notice the cancel flag themselves).
+   */
+  cancel?(name: string, singletonKey: string): Promise<void>;
   stop(): Promise<void>;
   /** Jobs waiting and running per queue (metrics); optional for runners that cannot tell. */
   depth?(): Promise<Array<{ queue: string; queued: number; active: number }>>;

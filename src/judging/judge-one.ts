@@ -171,6 +171,7 @@ export async function judgeOne(ctx: JudgeCallContext, req: JudgeRequest): Promis
     vote: s.vote,
     raw_vote: s.raw_vote,
     ...(s.reason !== undefined ? { reason: s.reason } : {}),
+    ...(s.member !== undefined ? { member: s.member } : {}),
   }));
   const failed = outcome.verdict === null;
   const row = await insertJudgment(db, {
@@ -181,6 +182,7 @@ export async function judgeOne(ctx: JudgeCallContext, req: JudgeRequest): Promis
     positionConsistent: outcome.position_consistent,
     reasoning: outcome.reasoning,
     votes: outcome.votes,
+    memberVotes: outcome.members ?? null,
     rawOutputs,
     usage: outcome.usage,
     latencyMs,

@@ -2,6 +2,8 @@ import { withChildSignal } from "../lib/child-signal";
 import type { ChatMessage, LlmClient, TokenUsage } from "../llm/types";
 import { addUsage, ZERO_USAGE } from "../llm/types";
 import { aggregateVotes, toCallerFrame, type Order, type Verdict, type Vote, type VoteCounts } from "./aggregate";
+import { dialogueView, type Dialogue } from "./dialogue";
+import { aggregateJury, type JuryMemberSpec, type MemberVote } from "./jury";
 import { parseJudgment, type TemplateName } from "./templates";
 import { renderJudgeMessages, type FewShotExample, type JudgeTemplate } from "./prompt";
 
@@ -15,6 +17,8 @@ export interface JudgeVersionSpec {
   /** Output format and parser; default "standard". */
   template?: TemplateName;
   criteria: string;
+  /** A jury: every member judges, the verdict is their weighted majority (model/base_url unused). */
+  members?: readonly JuryMemberSpec[] | null;
   few_shot?: readonly FewShotExample[] | null;
   params: { temperature?: number; top_p?: number; max_tokens?: number };
 }
@@ -24,6 +28,8 @@ export interface JudgeInput {
   response_a: string;
   response_b: string;
   reference?: string | null;
+  /** Multi-turn context (src/judging/dialogue.ts); response_a / response_b are then the final replies. */
+  dialogue?: Dialogue | null;
 }
 
 export interface SampleOptions {
@@ -55,6 +61,8 @@ export interface OrderJudgments {
 
 export interface JudgeSample extends RawJudgment {
   order: Order;
+  /** Index into the version's jury members, for a jury version. */
+  member?: number;
 }
 
 export interface JudgeOutcome {
@@ -72,6 +80,8 @@ export interface JudgeOutcome {
   votes: VoteCounts;
   samples: JudgeSample[];
   usage: TokenUsage;
+  /** Each jury member's own result; absent for a single-model version. */
+  members?: MemberVote[];
 }
 
 export interface JudgeOptions {
@@ -100,11 +110,12 @@ export async function sampleJudgments(
   input: JudgeInput,
   opts: SampleOptions,
 ): Promise<OrderJudgments> {
+  const view = input.dialogue ? dialogueView(input.dialogue, input) : input;
   const [shownA, shownB] =
-    opts.order === "ab" ? [input.response_a, input.response_b] : [input.response_b, input.response_a];
+    opts.order === "ab" ? [view.response_a, view.response_b] : [view.response_b, view.response_a];
   const messages = renderJudgeMessages(version.prompt_template, {
     criteria: version.criteria,
-    instruction: input.instruction,
+    instruction: view.instruction,
     responseA: shownA,
     responseB: shownB,
     reference: input.reference ?? null,
@@ -130,7 +141,9 @@ export async function sampleJudgments(
 
 /**
  * Judges a pair. LLM failures propagate (as LlmError): a failed call never becomes a verdict.
- * With swap both orders run concurrently; if one fails the other is cancelled.
+ * With swap both orders run concurrently; if one fails the other is cancelled. A jury version's
+ * members all judge at once (through the same client, so under the same concurrency cap); one
+ * member's failure fails the judgment and cancels the others' calls.
  */
 export async function judgePair(
   llm: LlmClient,
@@ -141,6 +154,59 @@ export async function judgePair(
   if (!Number.isInteger(opts.samples) || opts.samples < 1) {
     throw new RangeError(`samples must be a positive integer, got ${opts.samples}`);
   }
+  if (version.members && version.members.length > 0) return judgeJury(llm, version, version.members, input, opts);
+  return judgeSingle(llm, version, input, opts);
+}
+
+async function judgeJury(
+  llm: LlmClient,
+  version: JudgeVersionSpec,
+  members: readonly JuryMemberSpec[],
+  input: JudgeInput,
+  opts: JudgeOptions,
+): Promise<JudgeOutcome> {
+  const outcomes = await withChildSignal(opts.signal, (siblings) =>
+    Promise.all(
+      members.map((m) =>
+        judgeSingle(
+          llm,
+          { ...version, model: m.model, base_url: m.base_url ?? version.base_url ?? null, api_key_env: m.api_key_env ?? null, members: null },
+          input,
+          { ...opts, signal: siblings.signal },
+        ).catch((err: unknown) => {
+          siblings.abort(err);
+          throw err;
+        }),
+      ),
+    ),
+  );
+  const jury = aggregateJury(members, outcomes);
+  const samples: JudgeSample[] = outcomes.flatMap((o, member) => o.samples.map((s) => ({ ...s, member })));
+  // Quote a judgment that voted for the verdict, from a member whose own verdict it was.
+  const found =
+    jury.verdict === null
+      ? -1
+      : samples.findIndex((s) => s.vote === jury.verdict && outcomes[s.member!]!.verdict === jury.verdict);
+  const fallback = jury.verdict === null || found >= 0 ? found : samples.findIndex((s) => s.vote === jury.verdict);
+  return {
+    verdict: jury.verdict,
+    confidence: jury.confidence,
+    position_consistent: jury.position_consistent,
+    reasoning: fallback >= 0 ? samples[fallback]!.text : null,
+    reasoning_index: fallback >= 0 ? fallback : null,
+    votes: jury.votes,
+    samples,
+    usage: outcomes.reduce<TokenUsage>((u, o) => addUsage(u, o.usage), { ...ZERO_USAGE }),
+    members: jury.members,
+  };
+}
+
+async function judgeSingle(
+  llm: LlmClient,
+  version: JudgeVersionSpec,
+  input: JudgeInput,
+  opts: JudgeOptions,
+): Promise<JudgeOutcome> {
   const orders: Order[] = opts.swap ? ["ab", "ba"] : ["ab"];
   const perOrder = await withChildSignal(opts.signal, (siblings) =>
     Promise.all(

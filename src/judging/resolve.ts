@@ -49,6 +49,7 @@ export function versionSpec(target: JudgeTarget): JudgeVersionSpec {
     api_key_env: version.apiKeyEnv,
     prompt_template: version.promptTemplate,
     template: version.template,
+    members: version.members,
     criteria: evaluator.criteria,
     few_shot: version.fewShot,
     params: {

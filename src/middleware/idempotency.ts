@@ -9,6 +9,7 @@ import {
   releaseIdempotencyKey,
 } from "../db/queries/idempotency";
 import { ApiError } from "../lib/errors";
+import { isStreamedUpload } from "../lib/streamed-upload";
 import { sha256Hex } from "../lib/hash";
 import { limitSubject } from "./rate-limit";
 
@@ -23,7 +24,8 @@ const KEY_RE = /^[\x21-\x7e]{1,255}$/;
 
 export const idempotency: MiddlewareHandler<AppEnv> = async (c, next) => {
   const header = c.req.header("idempotency-key");
-  if (c.req.method !== "POST" || header === undefined) return next();
+  // A streamed upload is not buffered to hash it; its route deduplicates its own content.
+  if (c.req.method !== "POST" || header === undefined || isStreamedUpload(c.req.method, c.req.path)) return next();
   if (!KEY_RE.test(header)) {
     throw new ApiError("validation_failed", "Idempotency-Key: 1 to 255 visible ASCII characters", {
       errors: [{ path: "header.Idempotency-Key", message: "1 to 255 visible ASCII characters" }],

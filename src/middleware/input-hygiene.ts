@@ -1,6 +1,7 @@
 import type { MiddlewareHandler } from "hono";
 import type { AppEnv } from "../app-types";
 import { ApiError } from "../lib/errors";
+import { isStreamedUpload } from "../lib/streamed-upload";
 import { findBadString, hasBadChars, textProblem, type BadString } from "../lib/text-hygiene";
 
 // Refuses NUL characters and lone UTF-16 surrogates anywhere in a request (path, query, JSON or
@@ -61,7 +62,8 @@ export const inputHygiene: MiddlewareHandler<AppEnv> = async (c, next) => {
   }
   if (found.length > 0) refuse(found);
   const method = c.req.method;
-  if (method !== "GET" && method !== "HEAD" && method !== "DELETE" && c.req.raw.body) {
+  // Streamed uploads (POST /v1/datasets) are never buffered here: their route parses them line by line.
+  if (method !== "GET" && method !== "HEAD" && method !== "DELETE" && c.req.raw.body && !isStreamedUpload(c.req.method, c.req.path)) {
     const bad = checkBody(await c.req.text(), c.req.header("content-type") ?? "");
     if (bad.length > 0) refuse(bad);
   }

@@ -1,5 +1,8 @@
+import type { Hono } from "hono";
+import type { AppEnv } from "../app-types";
 import type { AppRouter } from "../lib/router";
 import { auditRouter } from "./audit/audit.index";
+import { datasetsRouter } from "./datasets/datasets.index";
 import { evaluationsRouter } from "./evaluations/evaluations.index";
 import { evaluatorsRouter } from "./evaluators/evaluators.index";
 import { feedbackRouter } from "./feedback/feedback.index";
@@ -12,18 +15,32 @@ import { trafficRouter } from "./traffic/traffic.index";
 import { trainingRouter } from "./training/training.index";
 import { versionsRouter } from "./versions/versions.index";
 
-// Each resource lives in its own folder; this is the one list of what the API serves.
+// Each resource lives in its own folder; this is the one list of what the API serves. The typed
+// client (src/client) derives its types from this list, so add a router here (one line) and
+// the client knows its routes.
+export const ROUTERS = [
+  healthRouter,
+  evaluatorsRouter,
+  keysRouter,
+  judgeRouter,
+  judgmentsRouter,
+  versionsRouter,
+  heldoutRouter,
+  feedbackRouter,
+  evaluationsRouter,
+  auditRouter,
+  trafficRouter,
+  trainingRouter,
+  datasetsRouter,
+] as const;
+
 export function registerRoutes(api: AppRouter): void {
-  api.route("/", healthRouter);
-  api.route("/", evaluatorsRouter);
-  api.route("/", keysRouter);
-  api.route("/", judgeRouter);
-  api.route("/", judgmentsRouter);
-  api.route("/", versionsRouter);
-  api.route("/", heldoutRouter);
-  api.route("/", feedbackRouter);
-  api.route("/", evaluationsRouter);
-  api.route("/", auditRouter);
-  api.route("/", trafficRouter);
-  api.route("/", trainingRouter);
+  for (const router of ROUTERS) api.route("/", router);
 }
+
+type SchemaOf<R> = R extends Hono<any, infer S, any> ? S : never;
+type Intersect<U> = (U extends unknown ? (x: U) => void : never) extends (x: infer I) => void ? I : never;
+
+/** The schema of every route the API serves: what `hc<ApiType>` (src/client) is typed by. */
+export type ApiSchema = Intersect<SchemaOf<(typeof ROUTERS)[number]>>;
+export type ApiType = Hono<AppEnv, ApiSchema, "/">;

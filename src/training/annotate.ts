@@ -19,7 +19,12 @@ export async function annotate(ctx: RunContext, iteration: number, annotator: Ve
   const db = deps.db;
   const llm = ctx.llmFor("judge");
   // The run's temperature and top_p are passed on every call, so the version's own never apply.
-  const spec = versionSpec({ evaluator: ctx.evaluator, version: annotator });
+  const full = versionSpec({ evaluator: ctx.evaluator, version: annotator });
+  // A jury annotates with its first member: rejection sampling needs one judge's samples.
+  const first = full.members?.[0];
+  const spec = first
+    ? { ...full, model: first.model, base_url: first.base_url ?? null, api_key_env: first.api_key_env ?? null, members: null }
+    : full;
   const pageSize = deps.timing.pageSize;
   const nAb = Math.ceil(params.samples_per_pair / 2);
   const nBa = params.samples_per_pair - nAb;

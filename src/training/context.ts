@@ -55,6 +55,8 @@ export class RunContext {
 
   shouldStop(): boolean {
     if (!this.cause && this.progressed && Date.now() >= this.deadline) this.cause = "slice";
+    // A spent call budget implies finished items (calls happen inside items that then finish).
+    if (!this.cause && this.deps.sliceEnds?.()) this.cause = "slice";
     return this.cause !== null;
   }
 

@@ -20,6 +20,11 @@ export interface TrainingDeps {
   /** Identifies this process in run leases. */
   workerId: string;
   timing: TrainingTiming;
+  /**
+   * An extra end-of-slice condition besides `timing.sliceMs`; true ends the slice between items.
+   * The Workflows scheduler sets it to the step's LLM-call budget (WORKFLOW_STEP_LLM_CALLS).
+   */
+  sliceEnds?: () => boolean;
 }
 
 export interface TrainingTiming {

@@ -32,7 +32,7 @@ export function createCandidateEvaluator(deps: Deps): CandidateEvaluator {
       return row.id;
     },
     async finish(id, opts) {
-      const row = await runEvaluation(deps, id, { signal: opts.signal, concurrency: opts.concurrency });
+      const row = await runEvaluation(deps, id, { signal: opts.signal, shouldStop: opts.shouldStop, concurrency: opts.concurrency });
       if (row.status === "running" || row.status === "queued") return null;
       if (row.status !== "completed" || !row.result) {
         throw new Error(`evaluation ${id} ${row.status}${row.error ? `: ${row.error}` : ""}`);

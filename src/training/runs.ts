@@ -15,7 +15,7 @@ import { ApiError } from "../lib/errors";
 import type { PageCursor } from "../lib/page-cursor";
 import { datasetLines, type DatasetFormat } from "./dataset";
 import type { RunParamsInput } from "./params";
-import { startTrainingRun } from "./service";
+import { startTrainingRun, TRAINING_QUEUE } from "./service";
 
 // Training runs as the API shows and manages them (touches the database).
 
@@ -88,12 +88,18 @@ export async function getTrainingRun(deps: Pick<AppDeps, "database">, id: string
   return viewOf(db, run, evaluatorName);
 }
 
-/** Asks a run to stop (the runner ends it within a heartbeat); 404 unknown, 409 already ended. */
-export async function cancelTrainingRun(deps: Pick<AppDeps, "database" | "clock">, id: string): Promise<RunView> {
+/**
+ * Asks a run to stop (the runner ends it within a heartbeat, cancelling its fine-tuning job and
+ * evaluation); 404 unknown, 409 already ended. A run nobody is executing is canceled at once, and
+ * where the scheduler can stop its work outright (a Workflow instance) it is stopped too.
+ */
+export async function cancelTrainingRun(deps: Pick<AppDeps, "database" | "clock" | "jobs">, id: string): Promise<RunView> {
   const db = deps.database.db;
   const { evaluatorName, ...run } = await loadRun(db, id);
   if (TERMINAL_STATUSES.includes(run.status)) throw new ApiError("conflict", `training run ${id} has already ended (${run.status})`);
   const updated = (await requestCancel(db, id, deps.clock.now())) ?? run;
+  // Stopped in the database already; an instance left alive would only find the run ended.
+  if (updated.status === "canceled") await deps.jobs?.cancel?.(TRAINING_QUEUE, id).catch(() => undefined);
   return viewOf(db, updated, evaluatorName);
 }
 

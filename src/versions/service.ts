@@ -4,7 +4,7 @@ import { insertAuditEvent, listAuditEvents as listAuditRows, type AuditEventWith
 import type { EvaluatorRow } from "../db/queries/evaluators";
 import { getRun } from "../db/queries/training";
 import { insertVersion, listVersions as listVersionRows, type VersionRow } from "../db/queries/versions";
-import type { FewShotExample, VersionParams, VersionStatus, VersionTemplate } from "../db/schema";
+import type { FewShotExample, JuryMember, VersionParams, VersionStatus, VersionTemplate } from "../db/schema";
 import { requireActiveVersion, requireVersion, resolveEvaluator } from "../evaluators/lookup";
 import { templatePrompt } from "../judging/templates";
 import { ApiError } from "../lib/errors";
@@ -43,10 +43,13 @@ export async function getVersion(deps: Db, p: { evaluator?: string; id: string }
 
 export type RegisterVersionParams = {
   evaluator?: string;
-  model: string;
+  /** Required unless `members` is given. */
+  model?: string;
   baseUrl?: string;
   /** SELFJUDGE_KEY_<NAME> holding the key for baseUrl. */
   apiKeyEnv?: string;
+  /** A jury (2+ members); the version's `model` then shows the first member's. */
+  members?: JuryMember[];
   /** Output format; default "standard". */
   template?: VersionTemplate;
   /** Default: the template's built-in prompt. */
@@ -78,9 +81,18 @@ export async function registerVersion(
       });
     }
   }
+  const model = p.members?.[0]?.model ?? p.model;
+  if (!model) throw new ApiError("validation_failed", "model is required (or members, for a jury)", { errors: [{ path: "model", message: "required" }] });
+  const members = p.members?.map((m) => ({
+    model: m.model,
+    ...(m.base_url ? { base_url: m.base_url } : {}),
+    weight: m.weight ?? 1,
+    ...(m.api_key_env ? { api_key_env: m.api_key_env } : {}),
+  }));
   const row = await insertVersion(db, {
     evaluatorId: evaluator.id,
-    model: p.model,
+    model,
+    members: members ?? null,
     baseUrl: provider.baseUrl,
     apiKeyEnv: provider.apiKeyEnv,
     template: p.template ?? "standard",
@@ -97,7 +109,14 @@ export async function registerVersion(
     action: "register",
     actor: p.actor,
     reason: p.notes ?? null,
-    details: { version_id: row.id, version: row.name, model: row.model, template: row.template, training_run_id: row.trainingRunId },
+    details: {
+      version_id: row.id,
+      version: row.name,
+      model: row.model,
+      template: row.template,
+      ...(row.members ? { members: row.members.map((m) => m.model) } : {}),
+      training_run_id: row.trainingRunId,
+    },
   });
   // A training run waiting for this externally trained model goes on with it as its candidate.
   if (row.trainingRunId) await onExternalModelRegistered(deps, row.trainingRunId, row.id);

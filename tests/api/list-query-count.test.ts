@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { insertAuditEvent } from "../../src/db/queries/audit";
+import { insertImportingDataset, insertItems, markDatasetReady } from "../../src/db/queries/datasets";
 import { insertEvaluation } from "../../src/db/queries/evaluations";
 import { insertHeldoutItems } from "../../src/db/queries/heldout";
 import { insertJudgment } from "../../src/db/queries/judgments";
@@ -147,6 +148,38 @@ const listings: Array<{ name: string; path: string; seed: Seeder; rows: (json: a
     name: "GET /v1/training/runs",
     path: `/v1/training/runs?evaluator=${EV}&limit=100`,
     seed: addRuns,
+    rows: (j) => j.data.length,
+  },
+  {
+    name: "GET /v1/datasets",
+    path: `/v1/datasets?evaluator=${EV}&limit=100`,
+    seed: async (have, want) => {
+      await qc();
+      for (let i = have; i < want; i++) {
+        const d = await insertImportingDataset(t.database.db, { evaluatorId, name: `qc-ds-${i}`, format: "pairs", actor: null });
+        await markDatasetReady(t.database.db, d!.id, { received: 1, itemCount: 0, duplicates: 0, subsets: {} });
+      }
+    },
+    rows: (j) => j.data.length,
+  },
+  {
+    name: "GET /v1/datasets/{name}/items",
+    path: `/v1/datasets/qc-ds-0/items?evaluator=${EV}&limit=100`,
+    seed: async (have, want) => {
+      const ds = (await t.call("GET", `/v1/datasets/qc-ds-0?evaluator=${EV}`)).json;
+      const rows = Array.from({ length: want - have }, (_, k) => ({
+        datasetId: ds.id,
+        seq: have + k,
+        subset: "s",
+        instruction: `q${have + k}`,
+        responseA: "a",
+        responseB: "b",
+        label: "A" as const,
+        pairHash: `p${have + k}`,
+        contentHash: `c${have + k}`,
+      }));
+      await insertItems(t.database.db, rows);
+    },
     rows: (j) => j.data.length,
   },
 ];

@@ -61,6 +61,8 @@ describe("parseConfig", () => {
       TRAINING_SCHEDULE_MIN_NEW: "500",
       TRAINING_SCHEDULE_CRON: "0 3 * * *",
       JOBS_ENABLED: "false",
+      WORKFLOW_STEP_LLM_CALLS: "50",
+      DATASET_BODY_LIMIT_BYTES: "4096",
     });
     expect(c).toEqual({
       port: 9000,
@@ -77,6 +79,8 @@ describe("parseConfig", () => {
       gate: { minDelta: 0.05, alpha: 0.1, consistencyTolerance: 0 },
       training: { maxConcurrentRuns: 2, scheduleMinNew: 500, scheduleCron: "0 3 * * *" },
       jobsEnabled: false,
+      workflows: { stepLlmCalls: 50 },
+      datasets: { bodyLimitBytes: 4096 },
       limits: { rpm: 0, tokensPerDay: 0, batchMaxSamples: 1000 },
       judgeDeadlineMs: 120_000,
     });
@@ -115,6 +119,7 @@ describe("parseConfig", () => {
     ["GATE_ALPHA", "-0.1"],
     ["TRAINING_MAX_CONCURRENT_RUNS", "0"],
     ["JOBS_ENABLED", "maybe"],
+    ["WORKFLOW_STEP_LLM_CALLS", "0"],
   ])("rejects %s=%s with a message naming the variable", (name, value) => {
     const err = configError({ [name]: value });
     expect(err.issues).toHaveLength(1);

@@ -92,5 +92,5 @@ describe("training with a position-biased annotator", () => {
     expect(unchecked).toEqual([]);
     expect(plain.biased).toBeGreaterThan(0);
     expect(filtered.biased).toBe(0);
-  });
+    }, 120_000);
 });

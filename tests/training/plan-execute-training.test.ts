@@ -63,5 +63,5 @@ describe("training a plan-execute evaluator", () => {
     expect(cand.template).toBe("plan-execute");
     expect(cand.few_shot.length).toBeGreaterThan(0);
     for (const d of cand.few_shot) expect(parsePlanExecute(d.judgment).vote).not.toBe("invalid");
-  });
+    }, 120_000);
 });

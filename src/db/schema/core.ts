@@ -119,6 +119,8 @@ export const judgments = pgTable(
     swap: boolean("swap").notNull(),
     temperature: real("temperature"),
     metadata: jsonb("metadata").$type<Record<string, unknown>>(),
+    // Issue 8: a multi-turn request's conversation(s); `instruction` then holds the last user turn with its context.
+    dialogue: jsonb("dialogue").$type<Record<string, unknown>>(),
     // timeout: no verdict within JUDGE_DEADLINE_MS (stored, answered 504).
     status: text("status").$type<"ok" | "failed" | "timeout">().notNull(),
     verdict: text("verdict").$type<"A" | "B" | "tie">(),

@@ -63,6 +63,8 @@ export const evaluations = pgTable(
     result: jsonb("result").$type<Record<string, unknown>>(),
     error: text("error"),
     trainingRunId: uuid("training_run_id"),
+    // Issue 8: a benchmark evaluation runs on a named dataset instead of the held-out set.
+    datasetId: uuid("dataset_id"),
     actor: text("actor"),
     createdAt: createdAt(),
     startedAt: timestamp("started_at", { withTimezone: true, mode: "date" }),

@@ -1,4 +1,5 @@
 export * from "./core";
 export * from "./evaluation";
 export * from "./training";
+export * from "./datasets";
 export * from "./hardening";

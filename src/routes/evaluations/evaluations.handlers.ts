@@ -21,6 +21,10 @@ export const createEvaluationHandler: RouteHandler<typeof createEvaluationRoute,
     ...(body.swap !== undefined ? { swap: body.swap } : {}),
     ...(body.promote !== undefined ? { promote: body.promote } : {}),
     ...(body.gate ? { gate: body.gate } : {}),
+    ...(body.dataset !== undefined ? { dataset: body.dataset } : {}),
+    ...(body.baseline !== undefined ? { baseline: body.baseline } : {}),
+    ...(body.limit !== undefined ? { limit: body.limit } : {}),
+    ...(body.subsets !== undefined ? { subsets: body.subsets } : {}),
     actor: c.var.auth.actor,
   });
   return c.json(presentEvaluation(row), 202);

@@ -11,6 +11,7 @@ export function presentEvaluation(e: EvaluationWithNames) {
     status: e.status,
     candidate: { id: e.candidateVersionId, name: e.candidateName },
     baseline: e.baselineVersionId && e.baselineName ? { id: e.baselineVersionId, name: e.baselineName } : null,
+    dataset: e.datasetId ? { id: e.datasetId, name: String((e.filter as { dataset?: unknown } | null)?.dataset ?? "") } : null,
     filter: e.filter ?? {},
     samples: e.samples,
     swap: e.swap,

@@ -43,7 +43,7 @@ export const EvaluationResultSchema = z
     n: z.number().int().openapi({ description: "Identical items both versions were scored on" }),
     excluded_items: z.number().int().openapi({ description: "Items left out because an LLM call failed for either version" }),
     candidate: VersionMetricsSchema,
-    baseline: VersionMetricsSchema,
+    baseline: VersionMetricsSchema.nullable().openapi({ description: "null for a benchmark evaluation without a baseline" }),
     comparison: z
       .object({
         n: z.number().int(),
@@ -58,6 +58,7 @@ export const EvaluationResultSchema = z
         p_value: z.number().openapi({ description: "P(candidate_only_correct or more | no difference), exact binomial on discordant items" }),
         consistency_delta: z.number().openapi({ description: "candidate − baseline position-consistent accuracy" }),
       })
+      .nullable()
       .openapi("PairedComparison"),
     decision: z
       .object({
@@ -66,6 +67,7 @@ export const EvaluationResultSchema = z
         checks: z.object({ delta: Check, p_value: Check, consistency: Check }),
         params: GateParamsSchema,
       })
+      .nullable()
       .openapi("GateDecision"),
     applied: z
       .object({
@@ -73,7 +75,23 @@ export const EvaluationResultSchema = z
         outcome: z.enum(["promoted", "rejected", "not_applied_active_changed", "not_requested"]),
         note: z.string(),
       })
+      .nullable()
       .openapi({ description: "What promote: true did with the decision" }),
+    dataset: z.object({ id: z.uuid(), name: z.string(), format: z.string() }).optional().openapi({ description: "Benchmark evaluations: the dataset" }),
+    benchmark: z
+      .record(z.string(), z.unknown())
+      .optional()
+      .openapi({ description: "Benchmark evaluations: the dataset's official scores (rule, per subset/section/turn/domain, overall), each with n and ci95" }),
+    agreement: z
+      .record(z.string(), z.unknown())
+      .nullable()
+      .optional()
+      .openapi({ description: "Agreement with human labels: Cohen's kappa with its 95% interval, the A/B/tie confusion matrix, disagreeing items" }),
+    bias: z
+      .record(z.string(), z.unknown())
+      .optional()
+      .openapi({ description: "Bias probes: position flip rate, first-position preference, length bias (see README)" }),
+    baseline_report: z.record(z.string(), z.unknown()).nullable().optional().openapi({ description: "Benchmark evaluations with a baseline: its benchmark, agreement and bias" }),
   })
   .openapi("EvaluationResult");
 
@@ -84,6 +102,7 @@ export const EvaluationSchema = z
     status: z.enum(["queued", "running", "completed", "failed", "canceled"]),
     candidate: Ref,
     baseline: Ref.nullable(),
+    dataset: z.object({ id: z.uuid(), name: z.string() }).nullable().openapi({ description: "The dataset of a benchmark evaluation; null on the held-out set" }),
     filter: z.record(z.string(), z.unknown()),
     samples: z.number().int(),
     swap: z.boolean(),
@@ -125,5 +144,20 @@ export const CreateEvaluationSchema = z
       .optional()
       .openapi({ description: "Apply the promotion gate on completion: pass → the candidate becomes active, fail → `rejected`. Default false" }),
     gate: GateParamsSchema.partial().optional().openapi({ description: "Override the gate's defaults for this evaluation" }),
+    // Issue 8: benchmark evaluations on a named dataset.
+    dataset: z
+      .string()
+      .min(1)
+      .max(100)
+      .optional()
+      .openapi({ description: "Evaluate on this imported dataset (POST /v1/datasets) instead of the held-out set; no baseline needed" }),
+    baseline: z
+      .string()
+      .min(1)
+      .max(100)
+      .optional()
+      .openapi({ description: "With `dataset`: a second version for a paired comparison (same as `against`)" }),
+    limit: z.number().int().min(1).max(1_000_000).optional().openapi({ description: "With `dataset`: a sample of at most this many pairs, stratified by subset" }),
+    subsets: z.array(z.string().min(1).max(200)).min(1).max(200).optional().openapi({ description: "With `dataset`: only these subsets" }),
   })
   .openapi("CreateEvaluation");

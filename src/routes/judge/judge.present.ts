@@ -13,6 +13,7 @@ export function presentJudgeResult(r: JudgeResult) {
     position_consistent: j.positionConsistent ?? false,
     reasoning: j.reasoning,
     votes: j.votes ?? ZERO_VOTES,
+    members: j.memberVotes ?? null,
     ...refs(j),
     usage: r.usage,
     latency_ms: r.latencyMs,

@@ -91,6 +91,18 @@ export const UsageSchema = z
 
 export const RefSchema = z.object({ id: z.uuid(), name: z.string() });
 
+export const MemberVoteSchema = z
+  .object({
+    member: z.number().int().openapi({ description: "Index into the version's members" }),
+    model: z.string(),
+    weight: z.number(),
+    verdict: z.enum(["A", "B", "tie"]).nullable().openapi({ description: "This member's own verdict (both orders, its samples); null when all its outputs were invalid" }),
+    confidence: z.number(),
+    position_consistent: z.boolean(),
+    votes: VoteCountsSchema,
+  })
+  .openapi("JuryMemberVote");
+
 export const JudgeResultSchema = z
   .object({
     id: z.uuid().openapi({ description: "Judgment id; GET /v1/judgments/{id} returns the full record" }),
@@ -104,6 +116,10 @@ export const JudgeResultSchema = z
       .nullable()
       .openapi({ description: "A judgment that agrees with the verdict; null when none did (a position-inconsistent tie)" }),
     votes: VoteCountsSchema,
+    members: z
+      .array(MemberVoteSchema)
+      .nullable()
+      .openapi({ description: "A jury version: each member's verdict and votes (the verdict is their weighted majority); null for a single model" }),
     version: RefSchema,
     evaluator: RefSchema,
     usage: UsageSchema.openapi({ description: "Cost of this call: all zero when served from the cache" }),

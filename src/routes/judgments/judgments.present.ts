@@ -24,6 +24,7 @@ export function presentJudgmentSummary(j: JudgmentWithNames) {
     confidence: round6OrNull(j.confidence),
     position_consistent: j.positionConsistent,
     votes: j.votes,
+    members: j.memberVotes ?? null,
     ...refs(j),
     instruction_preview: j.instruction.length > PREVIEW_CHARS ? `${j.instruction.slice(0, PREVIEW_CHARS)}…` : j.instruction,
     metadata: j.metadata,

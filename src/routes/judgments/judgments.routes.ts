@@ -1,6 +1,6 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { COMMON_ERRORS, errorResponses } from "../../lib/errors";
-import { RefSchema, UsageSchema, VoteCountsSchema } from "../judge/judge.schemas";
+import { MemberVoteSchema, RefSchema, UsageSchema, VoteCountsSchema } from "../judge/judge.schemas";
 import { pageQueryFields, pageResponse } from "../../lib/paging";
 import { EvaluatorSelector, IsoDateTime } from "../common.schemas";
 
@@ -14,6 +14,7 @@ export const JudgmentSummarySchema = z
     confidence: z.number().nullable(),
     position_consistent: z.boolean().nullable(),
     votes: VoteCountsSchema.nullable(),
+    members: z.array(MemberVoteSchema).nullable().openapi({ description: "A jury version's per-member verdicts; null for a single model" }),
     version: RefSchema,
     evaluator: RefSchema,
     instruction_preview: z.string().openapi({ description: "First 200 characters of the instruction" }),
@@ -33,6 +34,7 @@ export const RawOutputSchema = z
     vote: z.enum(["A", "B", "tie", "invalid"]).openapi({ description: "Parsed vote in the caller's A/B frame" }),
     raw_vote: z.enum(["A", "B", "tie", "invalid"]).openapi({ description: "Parsed vote as the judge saw the answers" }),
     reason: z.string().optional().openapi({ description: "Why the output is an invalid vote" }),
+    member: z.number().int().optional().openapi({ description: "Jury version: which member wrote it" }),
   })
   .openapi("JudgeRawOutput");
 

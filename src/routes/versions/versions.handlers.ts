@@ -34,7 +34,7 @@ export const registerVersionHandler: RouteHandler<typeof registerVersion, AppEnv
   const body = c.req.valid("json");
   const { evaluator, version } = await registerVersionFn(c.var.deps, {
     evaluator: body.evaluator,
-    model: body.model,
+    ...(body.members !== undefined ? { members: body.members } : { model: body.model! }),
     ...(body.base_url !== undefined ? { baseUrl: body.base_url } : {}),
     ...(body.api_key_env !== undefined ? { apiKeyEnv: body.api_key_env } : {}),
     ...(body.template !== undefined ? { template: body.template } : {}),

@@ -12,6 +12,7 @@ export function presentVersion(v: VersionRow, evaluatorName: string) {
     model: v.model,
     base_url: v.baseUrl,
     api_key_env: v.apiKeyEnv,
+    members: v.members ?? null,
     template: v.template,
     prompt_template: v.promptTemplate,
     few_shot: v.fewShot,

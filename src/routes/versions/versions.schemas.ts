@@ -36,6 +36,22 @@ export const FewShotSchema = z
   })
   .openapi("FewShotExample");
 
+const KEY_ENV = /^(SELFJUDGE_KEY_)?[A-Z0-9_]{1,64}$/;
+
+export const JuryMemberSchema = z
+  .strictObject({
+    model: z.string().trim().min(1).max(200),
+    base_url: z.url().max(2000).nullable().optional().openapi({ description: "OpenAI-compatible base URL; default OPENAI_BASE_URL" }),
+    weight: z.number().gt(0).max(100).optional().openapi({ description: "Vote weight; default 1" }),
+    api_key_env: z
+      .string()
+      .regex(KEY_ENV, "api_key_env must name a SELFJUDGE_KEY_<NAME> variable (A-Z, 0-9, _)")
+      .nullable()
+      .optional()
+      .openapi({ description: "Provider key for this member: the SELFJUDGE_KEY_<NAME> variable holding it (never the key itself)" }),
+  })
+  .openapi("JuryMember");
+
 export const VersionSchema = z
   .object({
     id: z.uuid(),
@@ -45,6 +61,10 @@ export const VersionSchema = z
     model: z.string(),
     base_url: z.string().nullable(),
     api_key_env: z.string().nullable().openapi({ description: "The SELFJUDGE_KEY_* variable its key is read from (never the key)" }),
+    members: z
+      .array(JuryMemberSchema)
+      .nullable()
+      .openapi({ description: "A jury: every member judges and the verdict is their weighted majority; null for a single model" }),
     template: z.enum(TEMPLATE_NAMES).openapi({ description: "Output format: standard or plan-execute (plan, execution, verdict blocks)" }),
     prompt_template: z.string(),
     few_shot: z.array(FewShotSchema),
@@ -69,7 +89,13 @@ export const VersionSchema = z
 export const RegisterVersionSchema = z
   .strictObject({
     evaluator: EvaluatorSelector,
-    model: z.string().trim().min(1).max(200),
+    model: z.string().trim().min(1).max(200).optional().openapi({ description: "The judge model; required unless members is given" }),
+    members: z
+      .array(JuryMemberSchema)
+      .min(2)
+      .max(9)
+      .optional()
+      .openapi({ description: "A jury of 2–9 models instead of one model: each judges (both orders, `samples` each) and the verdict is the weighted majority. Excludes model and base_url." }),
     base_url: z
       .url()
       .max(2000)
@@ -101,6 +127,12 @@ export const RegisterVersionSchema = z
     iteration: z.number().int().min(0).max(10_000).optional(),
   })
   .superRefine((v, ctx) => {
+    if (v.members !== undefined) {
+      if (v.model !== undefined) ctx.addIssue({ code: "custom", message: "give either model or members, not both", path: ["model"] });
+      if (v.base_url !== undefined) ctx.addIssue({ code: "custom", message: "a jury's base URLs go on its members", path: ["base_url"] });
+    } else if (v.model === undefined) {
+      ctx.addIssue({ code: "custom", message: "model is required (or members, for a jury)", path: ["model"] });
+    }
     const template = v.template ?? "standard";
     if (v.prompt_template !== undefined) {
       for (const problem of validateJudgeTemplate(v.prompt_template, template)) {

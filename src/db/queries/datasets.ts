@@ -1,0 +1,133 @@
+import { and, asc, eq, gt, inArray, sql } from "drizzle-orm";
+import type { Db } from "../client";
+import type { PageCursor } from "../../lib/page-cursor";
+import { keyset, takePage } from "./keyset";
+import { datasetItems, datasets, evaluations, type DatasetFormat } from "../schema";
+
+export type DatasetRow = typeof datasets.$inferSelect;
+export type DatasetItemRow = typeof datasetItems.$inferSelect;
+export type NewDatasetItem = typeof datasetItems.$inferInsert;
+
+/** Creates the dataset in `importing` state; undefined when the name is taken (whatever its state). */
+export async function insertImportingDataset(
+  db: Db,
+  p: { evaluatorId: string; name: string; format: DatasetFormat; actor: string | null },
+): Promise<DatasetRow | undefined> {
+  const [row] = await db
+    .insert(datasets)
+    .values({ ...p, status: "importing" })
+    .onConflictDoNothing({ target: [datasets.evaluatorId, datasets.name] })
+    .returning();
+  return row;
+}
+
+export async function findDatasetAnyState(db: Db, evaluatorId: string, name: string): Promise<DatasetRow | undefined> {
+  const [row] = await db
+    .select()
+    .from(datasets)
+    .where(and(eq(datasets.evaluatorId, evaluatorId), eq(datasets.name, name)))
+    .limit(1);
+  return row;
+}
+
+/** A ready dataset by name (an import still under way is invisible). */
+export async function findDataset(db: Db, evaluatorId: string, name: string): Promise<DatasetRow | undefined> {
+  const row = await findDatasetAnyState(db, evaluatorId, name);
+  return row?.status === "ready" ? row : undefined;
+}
+
+export async function findDatasetById(db: Db, id: string): Promise<DatasetRow | undefined> {
+  const [row] = await db.select().from(datasets).where(eq(datasets.id, id)).limit(1);
+  return row;
+}
+
+export async function markDatasetReady(
+  db: Db,
+  id: string,
+  p: { received: number; itemCount: number; duplicates: number; subsets: Record<string, number> },
+): Promise<DatasetRow> {
+  const [row] = await db.update(datasets).set({ ...p, status: "ready" }).where(eq(datasets.id, id)).returning();
+  return row!;
+}
+
+/** Deletes a dataset and (cascade) its items. */
+export async function deleteDatasetRow(db: Db, id: string): Promise<void> {
+  await db.delete(datasets).where(eq(datasets.id, id));
+}
+
+/**
+ * Inserts a batch; rows whose content is already in the dataset are skipped. Returns the subsets
+ * of the rows actually inserted.
+ */
+export async function insertItems(db: Db, rows: NewDatasetItem[]): Promise<string[]> {
+  if (rows.length === 0) return [];
+  const inserted = await db
+    .insert(datasetItems)
+    .values(rows)
+    .onConflictDoNothing({ target: [datasetItems.datasetId, datasetItems.contentHash] })
+    .returning({ subset: datasetItems.subset });
+  return inserted.map((r) => r.subset);
+}
+
+const paging = keyset(datasets.createdAt, datasets.id);
+
+export async function listDatasets(
+  db: Db,
+  evaluatorId: string,
+  page: { limit: number; after?: PageCursor },
+): Promise<{ rows: DatasetRow[]; next: PageCursor | null }> {
+  const rows = await db
+    .select({ d: datasets, cursorTs: paging.cursorTs })
+    .from(datasets)
+    .where(and(eq(datasets.evaluatorId, evaluatorId), eq(datasets.status, "ready"), paging.after(page.after)))
+    .orderBy(...paging.orderBy)
+    .limit(page.limit + 1);
+  const { page: pageRows, next } = takePage(rows, page.limit, (r) => ({ ts: r.cursorTs, id: r.d.id }));
+  return { rows: pageRows.map((r) => r.d), next };
+}
+
+/** Items in file order, after `afterSeq`, optionally of one subset. */
+export async function listItems(
+  db: Db,
+  p: { datasetId: string; subset?: string; afterSeq?: number; limit: number },
+): Promise<{ rows: DatasetItemRow[]; nextSeq: number | null }> {
+  const where = [eq(datasetItems.datasetId, p.datasetId)];
+  if (p.subset !== undefined) where.push(eq(datasetItems.subset, p.subset));
+  if (p.afterSeq !== undefined) where.push(gt(datasetItems.seq, p.afterSeq));
+  const rows = await db
+    .select()
+    .from(datasetItems)
+    .where(and(...where))
+    .orderBy(asc(datasetItems.seq), asc(datasetItems.id))
+    .limit(p.limit + 1);
+  const pageRows = rows.slice(0, p.limit);
+  return { rows: pageRows, nextSeq: rows.length > p.limit ? pageRows.at(-1)!.seq : null };
+}
+
+export async function getItem(db: Db, datasetId: string, id: string): Promise<DatasetItemRow | undefined> {
+  const [row] = await db
+    .select()
+    .from(datasetItems)
+    .where(and(eq(datasetItems.datasetId, datasetId), eq(datasetItems.id, id)))
+    .limit(1);
+  return row;
+}
+
+/** Evaluations still queued or running on a dataset (a delete waits for them). */
+export async function activeEvaluationsOn(db: Db, datasetId: string): Promise<number> {
+  const [row] = await db
+    .select({ n: sql<number>`count(*)::int` })
+    .from(evaluations)
+    .where(and(eq(evaluations.datasetId, datasetId), inArray(evaluations.status, ["queued", "running"])));
+  return row?.n ?? 0;
+}
+
+/** Distinct judged pairs per subset (what a benchmark evaluation samples from). */
+export async function pairCountsBySubset(db: Db, datasetId: string): Promise<Record<string, number>> {
+  const rows = await db
+    .select({ subset: datasetItems.subset, n: sql<number>`count(distinct ${datasetItems.pairHash})::int` })
+    .from(datasetItems)
+    .where(eq(datasetItems.datasetId, datasetId))
+    .groupBy(datasetItems.subset);
+  return Object.fromEntries(rows.map((r) => [r.subset, r.n]));
+}
