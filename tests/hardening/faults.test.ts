@@ -27,7 +27,7 @@ function everyThirdRateLimited(): Behavior {
 describe("a provider answering 429 to a third of requests", () => {
   it("1,000 judgments with default retry settings all succeed", async () => {
     // The defaults of LLM_TIMEOUT_MS, LLM_MAX_RETRIES, LLM_RATE_LIMIT_RETRIES and LLM_CONCURRENCY.
-    const t = await createTestApp({ llmUrl: fake.url, env: { LLM_TIMEOUT_MS: "60000", LLM_MAX_RETRIES: "3" } });
+    const t = await createTestApp({ llmUrl: fake.url, env: { LLM_TIMEOUT_MS: "60000", LLM_MAX_RETRIES: "3", LLM_RATE_LIMIT_RETRIES: "8" } });
     fake.setBehavior(everyThirdRateLimited());
     try {
       const batches = await Promise.all(

@@ -36,6 +36,7 @@ export async function createTestApp(opts: TestAppOptions = {}) {
     JUDGE_MODEL: "fake-judge",
     LLM_TIMEOUT_MS: "2000",
     LLM_MAX_RETRIES: "2",
+    LLM_RATE_LIMIT_RETRIES: "2",
     LOG_LEVEL: "silent",
     ...opts.env,
   });
