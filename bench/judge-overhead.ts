@@ -29,8 +29,12 @@ const JUDGE_BODY = {
 
 // ---- child: serve the real app, or the bare route, and nothing else -------------------------
 
-async function serveChild(mode: "app" | "bare", port: number): Promise<void> {
+async function serveChild(mode: "app" | "bare" | "minimal", port: number): Promise<void> {
   const { serve } = await import("@hono/node-server");
+  if (mode === "minimal") {
+    await serveMinimal(port);
+    return;
+  }
   if (mode === "bare") {
     const { Hono } = await import("hono");
     const reply = JSON.parse(process.env.BENCH_BARE_JSON ?? "{}") as object;
@@ -59,6 +63,57 @@ async function serveChild(mode: "app" | "bare", port: number): Promise<void> {
   });
 }
 
+/**
+ * The minimal judge: a bare Hono route that does only what a judgment cannot do without: the same
+ * two LLM HTTP calls (both orders, in parallel, through the same openai-SDK client and judge core)
+ * and one INSERT of the judgment, on the same database with the same production client setup.
+ * No auth, no validation, no lookup, no cache, no pool, no metrics, no logging.
+ */
+async function serveMinimal(port: number): Promise<void> {
+  const { serve } = await import("@hono/node-server");
+  const { Hono } = await import("hono");
+  const { parseConfig } = await import("../src/config");
+  const { openDatabase } = await import("../src/db/client");
+  const { runMigrations } = await import("../src/db/migrate");
+  const { ensureDefaultEvaluator } = await import("../src/evaluators/bootstrap");
+  const { resolveTarget, versionSpec } = await import("../src/judging/resolve");
+  const { judgePair } = await import("../src/judging/judge");
+  const { insertJudgment } = await import("../src/db/queries/judgments");
+  const { createOpenAiLlmClient } = await import("../src/llm/openai-client");
+  const config = parseConfig(process.env);
+  const database = await openDatabase(config);
+  await runMigrations(database);
+  await ensureDefaultEvaluator(database.db, config, new Date());
+  const target = await resolveTarget(database.db, undefined, undefined);
+  const spec = versionSpec(target);
+  const llm = createOpenAiLlmClient({ ...config.llm });
+  const app = new Hono().post("/v1/judge", async (c) => {
+    const body = (await c.req.json()) as typeof JUDGE_BODY;
+    const started = performance.now();
+    const out = await judgePair(llm, spec, body, { samples: 1, swap: true });
+    const row = await insertJudgment(database.db, {
+      evaluatorId: target.evaluator.id,
+      versionId: target.version.id,
+      requestHash: "minimal",
+      instruction: body.instruction,
+      responseA: body.response_a,
+      responseB: body.response_b,
+      samples: 1,
+      swap: true,
+      status: "ok",
+      verdict: out.verdict,
+      usage: out.usage,
+      latencyMs: Math.round(performance.now() - started),
+    });
+    return c.json({ id: row.id, verdict: out.verdict }, 200);
+  });
+  const server = serve({ fetch: app.fetch, port, hostname: "127.0.0.1" }, () => console.log("ready"));
+  process.once("SIGTERM", () => {
+    server.close();
+    void database.close().finally(() => process.exit(0));
+  });
+}
+
 // ---- parent -------------------------------------------------------------------------------
 
 type Child = { proc: ChildProcess; url: string; stop(): Promise<void> };
@@ -72,7 +127,7 @@ async function freePort(): Promise<number> {
   return port;
 }
 
-async function startChild(mode: "app" | "bare", env: Record<string, string>): Promise<Child> {
+async function startChild(mode: "app" | "bare" | "minimal", env: Record<string, string>): Promise<Child> {
   const port = await freePort();
   // BENCH_PROFILE_DIR=<dir> writes a V8 CPU profile of each server child there, to see where time goes.
   const profile = process.env.BENCH_PROFILE_DIR ? ["--cpu-prof", `--cpu-prof-dir=${process.env.BENCH_PROFILE_DIR}`] : [];
@@ -231,6 +286,14 @@ async function main(): Promise<void> {
     await app.stop();
     children.pop();
 
+    // The minimal judge: the same LLM calls and one INSERT, nothing else (see serveMinimal).
+    const minimalServer = await startChild("minimal", appEnv);
+    children.push(minimalServer);
+    const minimal = await load(`minimal judge (2 LLM calls + 1 INSERT), ${connections} connections`, minimalServer.url, JUDGE_BODY, connections, seconds, tx);
+    const minimalSerial = await load("minimal judge (2 LLM calls + 1 INSERT), 1 connection", minimalServer.url, JUDGE_BODY, 1, seconds);
+    await minimalServer.stop();
+    children.pop();
+
     const bareServer = await startChild("bare", { BENCH_BARE_JSON: JSON.stringify(sample) });
     children.push(bareServer);
     const bare = await load(`bare Hono route, same JSON, ${connections} connections`, bareServer.url, JUDGE_BODY, connections, seconds);
@@ -239,12 +302,12 @@ async function main(): Promise<void> {
     // Other work on the machine skews every figure; the 1-minute load average says how much.
     const machine = `${cpus().length} × ${cpus()[0]?.model ?? "CPU"}, ${Math.round(totalmem() / 2 ** 30)} GiB RAM, Node ${process.version}, load average ${loadStart.toFixed(2)} at start / ${loadavg()[0]!.toFixed(2)} at end`;
     if (llmCallsOnCacheHits !== 0) throw new Error(`cache hits made ${llmCallsOnCacheHits} LLM calls`);
-    const report = renderReport({ machine, connections, seconds, judged, cached, bare, judgedSerial, bareSerial, fanout });
+    const report = renderReport({ machine, connections, seconds, judged, cached, bare, judgedSerial, bareSerial, minimal, minimalSerial, fanout });
     console.log(report);
     await mkdir(`${REPO_ROOT}/bench/results`, { recursive: true });
     await writeFile(
       `${REPO_ROOT}/bench/results/judge-overhead-${new Date().toISOString().replace(/[:.]/g, "-")}.json`,
-      JSON.stringify({ machine, connections, seconds, judged, cached, bare, judgedSerial, bareSerial, fanout, llmCallsOnCacheHits }, null, 2),
+      JSON.stringify({ machine, connections, seconds, judged, cached, bare, judgedSerial, bareSerial, minimal, minimalSerial, fanout, llmCallsOnCacheHits }, null, 2),
     );
   } finally {
     for (const c of children) await c.stop();
@@ -263,6 +326,8 @@ function renderReport(r: {
   bare: Load;
   judgedSerial: Load;
   bareSerial: Load;
+  minimal: Load;
+  minimalSerial: Load;
   fanout: Array<{ honoursN: boolean; swap: boolean; samples: number; reported: number; received: number }>;
 }): string {
   const f = (n: number, d = 1) => n.toFixed(d);
@@ -275,10 +340,13 @@ function renderReport(r: {
     "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
     row(r.judged),
     row(r.cached),
+    row(r.minimal),
     row(r.bare),
     row(r.judgedSerial),
+    row(r.minimalSerial),
     row(r.bareSerial),
     "",
+    `- **/v1/judge vs the minimal judge** (same LLM calls, one INSERT): throughput ${f(r.judged.rps / r.minimal.rps, 2)}× at ${r.connections} connections (goal ≥ 0.5×); added p50 at 1 connection **+${f(r.judgedSerial.p50 - r.minimalSerial.p50)} ms** (goal ≤ 2 ms; mean +${f(r.judgedSerial.mean - r.minimalSerial.mean, 2)} ms).`,
     `- Throughput ratio at ${r.connections} connections, bare / judge: **${f(r.bare.rps / r.judged.rps)}×** (cache hit: ${f(r.bare.rps / r.cached.rps)}×).`,
     `- Added latency, judge minus bare, 1 connection: p50 **+${f(r.judgedSerial.p50 - r.bareSerial.p50)} ms**, p99 **+${f(r.judgedSerial.p99 - r.bareSerial.p99)} ms**; at ${r.connections} connections: p50 +${f(r.judged.p50 - r.bare.p50)} ms, p99 +${f(r.judged.p99 - r.bare.p99)} ms (cache hit: p50 +${f(r.cached.p50 - r.bare.p50)} ms, p99 +${f(r.cached.p99 - r.bare.p99)} ms).`,
     "",
@@ -301,7 +369,7 @@ function renderReport(r: {
 
 const [, , cmd, mode, port] = process.argv;
 if (cmd === "serve") {
-  await serveChild(mode as "app" | "bare", Number(port));
+  await serveChild(mode as "app" | "bare" | "minimal", Number(port));
 } else {
   await main();
 }

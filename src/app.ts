@@ -6,7 +6,13 @@ import { HTTPException } from "hono/http-exception";
 import { requestId } from "hono/request-id";
 import type { AppEnv } from "./app-types";
 import type { AppDeps } from "./deps";
+import { dataExceptionCode, describeDbError, isConnectionError } from "./db/errors";
 import { ApiError, problemBody } from "./lib/errors";
+import { idempotency } from "./middleware/idempotency";
+import { inputHygiene } from "./middleware/input-hygiene";
+import { isStreamedUpload } from "./lib/streamed-upload";
+import { rateLimit } from "./middleware/rate-limit";
+import { metricsHandler } from "./middleware/metrics";
 import { createRouter } from "./lib/router";
 import { authenticate } from "./middleware/auth";
 import { scopePolicy } from "./middleware/scope-policy";
@@ -17,6 +23,13 @@ export const API_VERSION = "0.1.0";
 
 function toApiError(err: unknown): ApiError {
   if (err instanceof ApiError) return err;
+  // A lost or refused database connection is transient: 503 + Retry-After, never a 500.
+  if (isConnectionError(err)) {
+    return new ApiError("service_unavailable", "the database is unavailable; retry shortly", { retry_after_ms: 2000 });
+  }
+  // A value the database refused (out-of-range date, untranslatable character) is bad input.
+  const dataCode = dataExceptionCode(err);
+  if (dataCode) return new ApiError("validation_failed", `a value in the request cannot be stored (SQLSTATE ${dataCode})`);
   if (err instanceof HTTPException) {
     if (err.status === 413) return new ApiError("payload_too_large", err.message || "request body too large");
     if (err.status === 400) return new ApiError("bad_request", err.message || "bad request");
@@ -39,10 +52,10 @@ export function createApp(deps: AppDeps) {
     c.set("logger", logger);
     const started = performance.now();
     await next();
-    logger.info(
-      { method: c.req.method, path: c.req.path, status: c.res.status, ms: Math.round(performance.now() - started) },
-      "request",
-    );
+    const ms = performance.now() - started;
+    // The path only: query strings and bodies may carry user text and never reach the logs.
+    logger.info({ method: c.req.method, path: c.req.path, status: c.res.status, ms: Math.round(ms) }, "request");
+    deps.metrics?.httpRequest({ method: c.req.method, route: c.req.routePath, status: c.res.status, seconds: ms / 1000 });
   });
   const defaultBodyLimit = bodyLimit({
     maxSize: deps.config.bodyLimitBytes,
@@ -51,16 +64,27 @@ export function createApp(deps: AppDeps) {
     },
   });
   // Dataset uploads have their own, larger limit (DATASET_BODY_LIMIT_BYTES), applied by their route.
-  app.use("*", (c, next) => (c.req.method === "POST" && c.req.path === "/v1/datasets" ? next() : defaultBodyLimit(c, next)));
-  app.use("/v1/*", authenticate, scopePolicy);
+  app.use("*", (c, next) => (isStreamedUpload(c.req.method, c.req.path) ? next() : defaultBodyLimit(c, next)));
+  // Order matters: who is calling (auth) → within its rate (counted even when refused later) →
+  // allowed for its scope → is the input storable (hygiene) → a replay of an Idempotency-Key → the route.
+  app.use("/v1/*", authenticate, rateLimit, scopePolicy, inputHygiene, idempotency);
+  app.get("/metrics", authenticate, scopePolicy, metricsHandler);
 
-  const problem = (c: Context<AppEnv>, err: ApiError) =>
-    c.body(JSON.stringify(problemBody(err, { path: c.req.path, requestId: c.var.requestId })), err.status, {
-      "content-type": "application/problem+json",
-    });
+  const problem = (c: Context<AppEnv>, err: ApiError) => {
+    const headers: Record<string, string> = { "content-type": "application/problem+json" };
+    const retryMs = err.extra.retry_after_ms;
+    if (typeof retryMs === "number" && !c.res.headers.get("retry-after")) headers["retry-after"] = String(Math.max(1, Math.ceil(retryMs / 1000)));
+    // The unread rest of an oversized body would be parsed as the next request: close instead.
+    if (err.status === 413) headers.connection = "close";
+    return c.body(JSON.stringify(problemBody(err, { path: c.req.path, requestId: c.var.requestId })), err.status, headers);
+  };
   app.onError((err, c) => {
     const apiErr = toApiError(err);
-    if (apiErr.status >= 500) c.var.logger?.error({ err: String(err), stack: (err as Error).stack }, "request failed");
+    // Database errors are described by code and message only: never the failed SQL's parameters.
+    if (apiErr.status >= 500 || apiErr.code === "validation_failed") {
+      const described = err instanceof ApiError ? undefined : { err: describeDbError(err), stack: (err as Error).stack?.split("\n").slice(0, 6).join("\n") };
+      if (described) c.var.logger?.[apiErr.status >= 500 ? "error" : "warn"](described, "request failed");
+    }
     return problem(c, apiErr);
   });
   app.notFound((c) => problem(c, new ApiError("not_found", `no route for ${c.req.method} ${c.req.path}`)));

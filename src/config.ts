@@ -38,7 +38,34 @@ const envSchema = z.object({
   WORKFLOW_STEP_LLM_CALLS: int(1, 100_000).default(200),
   // Benchmark datasets (issue 8): the upload limit of POST /v1/datasets, streamed.
   DATASET_BODY_LIMIT_BYTES: int(1024, 16 * 1024 * 1024 * 1024).default(200 * 1024 * 1024),
+  // Production hardening (issue 9): limits, budgets, provider URL rules, faults, metrics.
+  RATE_LIMIT_RPM: int(0, 10_000_000).default(0),
+  TOKEN_BUDGET_PER_DAY: int(0, 1_000_000_000_000).default(0),
+  JUDGE_BATCH_MAX_SAMPLES: int(1, 1_000_000).default(1000),
+  LLM_BASE_URL_ALLOWLIST: z.string().optional(),
+  LLM_RATE_LIMIT_RETRIES: int(0, 50).default(8),
+  JUDGE_DEADLINE_MS: int(1000, 3_600_000).default(120_000),
+  METRICS_PORT: int(1, 65535).optional(),
 });
+
+/** `SELFJUDGE_KEY_<NAME>` variables: provider keys a version names by `api_key_env`. */
+export const PROVIDER_KEY_PREFIX = "SELFJUDGE_KEY_";
+const PROVIDER_KEY_RE = /^SELFJUDGE_KEY_[A-Z0-9_]{1,64}$/;
+
+function parseAllowlist(raw: string | undefined): { value: string[]; bad: string[] } {
+  const value: string[] = [];
+  const bad: string[] = [];
+  for (const entry of (raw ?? "").split(",").map((s) => s.trim()).filter(Boolean)) {
+    try {
+      const u = new URL(entry);
+      if (u.protocol !== "http:" && u.protocol !== "https:") throw new Error("scheme");
+      value.push(u.href);
+    } catch {
+      bad.push(entry);
+    }
+  }
+  return { value, bad };
+}
 
 export type Config = {
   port: number;
@@ -51,6 +78,15 @@ export type Config = {
     timeoutMs: number;
     maxRetries: number;
     concurrency: number;
+    /** Retries of a 429 (on top of maxRetries for 5xx/timeouts), honouring Retry-After. */
+    rateLimitRetries: number;
+    /** Provider URL rules (issue 9): versions' base_url allowlist and their SELFJUDGE_KEY_* keys. */
+    providers: {
+      /** Normalised URL prefixes a version's base_url must start with; empty = any http(s) URL. */
+      allowlist: string[];
+      /** SELFJUDGE_KEY_<NAME> → key, as read from the environment. */
+      keys: Record<string, string>;
+    };
   };
   judgeModel: string;
   generatorModel: string;
@@ -65,6 +101,10 @@ export type Config = {
   workflows: { stepLlmCalls: number };
   /** Benchmark datasets (issue 8). */
   datasets: { bodyLimitBytes: number };
+  // Production hardening (issue 9). 0 = unlimited for rpm and tokensPerDay.
+  limits: { rpm: number; tokensPerDay: number; batchMaxSamples: number };
+  judgeDeadlineMs: number;
+  metricsPort?: number;
 };
 
 export class ConfigError extends Error {
@@ -87,6 +127,14 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     );
   }
   const e = parsed.data;
+  const allowlist = parseAllowlist(e.LLM_BASE_URL_ALLOWLIST);
+  if (allowlist.bad.length > 0) {
+    throw new ConfigError([`LLM_BASE_URL_ALLOWLIST: not http(s) URLs: ${allowlist.bad.join(", ")}`]);
+  }
+  const providerKeys: Record<string, string> = {};
+  for (const [name, value] of Object.entries(cleaned)) {
+    if (PROVIDER_KEY_RE.test(name) && value) providerKeys[name] = value;
+  }
   return {
     port: e.PORT,
     host: e.HOST,
@@ -99,6 +147,8 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
       timeoutMs: e.LLM_TIMEOUT_MS,
       maxRetries: e.LLM_MAX_RETRIES,
       concurrency: e.LLM_CONCURRENCY,
+      rateLimitRetries: e.LLM_RATE_LIMIT_RETRIES,
+      providers: { allowlist: allowlist.value, keys: providerKeys },
     },
     judgeModel: e.JUDGE_MODEL,
     generatorModel: e.GENERATOR_MODEL ?? e.JUDGE_MODEL,
@@ -119,6 +169,9 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     jobsEnabled: e.JOBS_ENABLED,
     workflows: { stepLlmCalls: e.WORKFLOW_STEP_LLM_CALLS },
     datasets: { bodyLimitBytes: e.DATASET_BODY_LIMIT_BYTES },
+    limits: { rpm: e.RATE_LIMIT_RPM, tokensPerDay: e.TOKEN_BUDGET_PER_DAY, batchMaxSamples: e.JUDGE_BATCH_MAX_SAMPLES },
+    judgeDeadlineMs: e.JUDGE_DEADLINE_MS,
+    ...(e.METRICS_PORT !== undefined ? { metricsPort: e.METRICS_PORT } : {}),
   };
 }
 

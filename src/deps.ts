@@ -4,6 +4,7 @@ import type { JobQueue } from "./jobs/queue";
 import type { Clock } from "./lib/clock";
 import type { Logger } from "./lib/logger";
 import type { LlmClient } from "./llm/types";
+import type { Metrics } from "./metrics/types";
 
 /**
  * The plain dependency types every layer shares. A leaf: it imports types only, and nothing
@@ -20,6 +21,8 @@ export interface AppDeps {
   logger: Logger;
   /** Background job queue; absent where no runner exists (routes that need it answer 503). */
   jobs?: JobQueue;
+  /** Prometheus metrics (Node runtime); absent on Workers, where /metrics answers 404. */
+  metrics?: Metrics;
   /** Static files of the web console (issue 10), read however the runtime can; absent: charts are not served. */
   uiAssets?: UiAssets;
 }

@@ -47,12 +47,30 @@ const server = serve({ fetch: app.fetch, port: config.port, hostname: config.hos
   );
 });
 
+// METRICS_PORT: /metrics alone, without auth, for a scraper on a private network.
+const metricsServer =
+  config.metricsPort !== undefined && deps.metrics
+    ? serve(
+        {
+          fetch: async (req) => {
+            if (new URL(req.url).pathname !== "/metrics") return new Response("not found\n", { status: 404 });
+            const { contentType, body } = await deps.metrics!.render();
+            return new Response(body, { headers: { "content-type": contentType } });
+          },
+          port: config.metricsPort,
+          hostname: config.host,
+        },
+        (info) => logger.info({ port: info.port }, "metrics listening"),
+      )
+    : undefined;
+
 let stopping = false;
 async function shutdown(signal: string) {
   if (stopping) return;
   stopping = true;
   logger.info({ signal }, "shutting down");
   await new Promise<void>((resolve) => server.close(() => resolve()));
+  await new Promise<void>((resolve) => (metricsServer ? metricsServer.close(() => resolve()) : resolve()));
   await close();
   logger.info("bye");
   process.exit(0);

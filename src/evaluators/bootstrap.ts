@@ -13,6 +13,7 @@ export type NewEvaluator = {
   criteria?: string;
   seedModel: string;
   baseUrl?: string | null;
+  apiKeyEnv?: string | null;
 };
 
 export class EvaluatorExistsError extends Error {}
@@ -34,6 +35,7 @@ export async function insertEvaluator(db: Db, e: NewEvaluator, now: Date): Promi
         evaluatorId: row!.id,
         model: e.seedModel,
         baseUrl: e.baseUrl ?? null,
+        apiKeyEnv: e.apiKeyEnv ?? null,
         promptTemplate: DEFAULT_JUDGE_TEMPLATE,
         params: { samples: 1, swap: true },
         status: "active",

@@ -1,15 +1,23 @@
 import type { Db } from "../db/client";
-import { findEvaluatorByName, type EvaluatorRow } from "../db/queries/evaluators";
+import { findEvaluatorById, findEvaluatorByName, type EvaluatorRow } from "../db/queries/evaluators";
 import { findVersion, getActiveVersion, type VersionRow } from "../db/queries/versions";
 import { ApiError } from "../lib/errors";
+import { evaluatorNotFound, inScope, type EvaluatorScope } from "../lib/tenant";
 
 export const DEFAULT_EVALUATOR = "default";
 
-/** The evaluator a request addresses (default `default`), or a 404 problem. */
-export async function resolveEvaluator(db: Db, name: string | undefined) {
+/**
+ * The evaluator a request addresses, or a 404 problem. With no name: `default`, or, for a key
+ * bound to exactly one evaluator, that one. An evaluator outside `scope` is a 404 too.
+ */
+export async function resolveEvaluator(db: Db, name: string | undefined, scope?: EvaluatorScope) {
+  if (name === undefined && scope && scope.length === 1) {
+    const row = await findEvaluatorById(db, scope[0]!);
+    if (row) return row;
+  }
   const wanted = name ?? DEFAULT_EVALUATOR;
   const row = await findEvaluatorByName(db, wanted);
-  if (!row) throw new ApiError("not_found", `evaluator '${wanted}' does not exist`);
+  if (!row || !inScope(scope, row.id)) throw evaluatorNotFound(wanted);
   return row;
 }
 

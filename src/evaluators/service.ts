@@ -1,6 +1,7 @@
 import type { AppDeps } from "../deps";
 import { listEvaluatorsWithActive, type EvaluatorWithActive } from "../db/queries/evaluators";
 import { getActiveVersion } from "../db/queries/versions";
+import { validateProviderSettings } from "../auth/resolve-key";
 import { ApiError } from "../lib/errors";
 import { EvaluatorExistsError, insertEvaluator } from "./bootstrap";
 
@@ -13,6 +14,8 @@ export type CreateEvaluatorParams = {
   /** Default: config.judgeModel. */
   seedModel?: string;
   baseUrl?: string | null;
+  /** SELFJUDGE_KEY_<NAME> holding the key for baseUrl. */
+  apiKeyEnv?: string | null;
 };
 
 /** Creates an evaluator with its seed version v1 active; 409 when the name is taken. */
@@ -21,6 +24,7 @@ export async function createEvaluator(
   p: CreateEvaluatorParams,
 ): Promise<EvaluatorWithActive> {
   const db = deps.database.db;
+  const provider = validateProviderSettings(deps.config.llm.providers, p);
   try {
     const row = await insertEvaluator(
       db,
@@ -29,7 +33,8 @@ export async function createEvaluator(
         description: p.description,
         criteria: p.criteria,
         seedModel: p.seedModel ?? deps.config.judgeModel,
-        baseUrl: p.baseUrl ?? null,
+        baseUrl: provider.baseUrl,
+        apiKeyEnv: provider.apiKeyEnv,
       },
       deps.clock.now(),
     );

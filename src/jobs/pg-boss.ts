@@ -45,6 +45,10 @@ export async function createPgBossQueue(database: Database, logger: Logger): Pro
     async schedule(name, cron, data) {
       await boss.schedule(name, cron, data ?? null);
     },
+    async depth() {
+      const queues = await boss.getQueues();
+      return queues.map((q) => ({ queue: q.name, queued: q.queuedCount, active: q.activeCount }));
+    },
     async stop() {
       await boss.stop({ graceful: true, timeout: 10_000 });
     },

@@ -21,6 +21,8 @@ export interface JobQueue {
    */
   cancel?(name: string, singletonKey: string): Promise<void>;
   stop(): Promise<void>;
+  /** Jobs waiting and running per queue (metrics); optional for runners that cannot tell. */
+  depth?(): Promise<Array<{ queue: string; queued: number; active: number }>>;
 }
 
 export interface QueueOptions {

@@ -1,7 +1,7 @@
 import pLimit from "p-limit";
 import { ApiError, problemBody, type Problem } from "../lib/errors";
 import { judgeOne, type JudgeCallContext, type JudgeRequest, type JudgeResult } from "./judge-one";
-import { resolveTarget, type JudgeTarget } from "./resolve";
+import { effectiveParams, resolveTarget, type JudgeTarget } from "./resolve";
 
 export type BatchItemOutcome =
   | { index: number; ok: true; result: JudgeResult }
@@ -14,7 +14,7 @@ export type BatchItemOutcome =
 export async function runBatch(
   ctx: JudgeCallContext,
   items: Array<JudgeRequest | ApiError>,
-  opts: { concurrency: number; path: string; requestId?: string },
+  opts: { concurrency: number; path: string; requestId?: string; maxSamples?: number },
 ): Promise<BatchItemOutcome[]> {
   const limit = pLimit(Math.max(1, opts.concurrency));
   const problem = (err: ApiError) => problemBody(err, { path: opts.path, requestId: opts.requestId });
@@ -25,12 +25,13 @@ export async function runBatch(
     const key = `${evaluator ?? ""}\u0000${version ?? ""}`;
     let target = targets.get(key);
     if (!target) {
-      target = resolveTarget(ctx.deps.database.db, evaluator, version);
+      target = resolveTarget(ctx.deps.database.db, evaluator, version, ctx.scope);
       targets.set(key, target);
     }
     return target;
   };
   const itemCtx: JudgeCallContext = { ...ctx, resolve };
+  if (opts.maxSamples !== undefined) await checkBatchSize(items, resolve, opts.maxSamples);
   return Promise.all(
     items.map((item, index) =>
       item instanceof ApiError
@@ -46,4 +47,31 @@ export async function runBatch(
           }),
     ),
   );
+}
+
+/**
+ * Refuses (422, before any LLM call) a batch whose items ask for more judge samples in total than
+ * `max` (JUDGE_BATCH_MAX_SAMPLES): each item costs samples × orders (2 with swap), with the
+ * version's defaults where the item sets none. Items whose evaluator does not resolve cost nothing.
+ */
+async function checkBatchSize(
+  items: Array<JudgeRequest | ApiError>,
+  resolve: (evaluator: string | undefined, version: string | undefined) => Promise<JudgeTarget>,
+  max: number,
+): Promise<void> {
+  let total = 0;
+  for (const item of items) {
+    if (item instanceof ApiError) continue;
+    const target = await resolve(item.evaluator, item.version).catch(() => null);
+    if (!target) continue;
+    const p = effectiveParams(target.version, item);
+    total += p.samples * (p.swap ? 2 : 1);
+  }
+  if (total > max) {
+    throw new ApiError(
+      "validation_failed",
+      `items: the batch asks for ${total} judge samples (items × samples × orders); the limit is ${max} (JUDGE_BATCH_MAX_SAMPLES)`,
+      { errors: [{ path: "items", message: `${total} judge samples requested, at most ${max}` }] },
+    );
+  }
 }

@@ -12,9 +12,10 @@ import type { StoredSample, Usage } from "../db/schema";
 import { judgePair, type JudgeOutcome } from "./judge";
 import { ApiError } from "../lib/errors";
 import type { Logger } from "../lib/logger";
+import type { EvaluatorScope } from "../lib/tenant";
 import { ZERO_USAGE } from "../llm";
 import { requestHash } from "./cache-key";
-import { describeFailure, failureToApiError } from "./failures";
+import { describeFailure, failureToApiError, providerDetail } from "./failures";
 import { effectiveParams, resolveTarget, versionSpec, type JudgeTarget } from "./resolve";
 
 /** One judge request, already validated (see JudgeRequestSchema in src/routes/judge). */
@@ -36,7 +37,13 @@ export interface JudgeCallContext {
   deps: AppDeps;
   logger: Logger;
   apiKeyId: string | null;
+  /** Evaluators the caller may use (null = all); others are a 404. */
+  scope?: EvaluatorScope;
   signal?: AbortSignal;
+  /** Overall deadline of one judgment, retries included (JUDGE_DEADLINE_MS); none when absent. */
+  deadlineMs?: number;
+  /** The caller's token budget (absent: unlimited): checked after a cache miss, charged after the call. */
+  budget?: { check(): Promise<void>; spend(tokens: number): Promise<void> };
   /** How the evaluator and version are looked up; a batch shares one lookup per selector. */
   resolve?: (evaluator: string | undefined, version: string | undefined) => Promise<JudgeTarget>;
 }
@@ -59,7 +66,7 @@ export interface JudgeResult {
 export async function judgeOne(ctx: JudgeCallContext, req: JudgeRequest): Promise<JudgeResult> {
   const started = performance.now();
   const db = ctx.deps.database.db;
-  const target = await (ctx.resolve ?? ((e, v) => resolveTarget(db, e, v)))(req.evaluator, req.version);
+  const target = await (ctx.resolve ?? ((e, v) => resolveTarget(db, e, v, ctx.scope)))(req.evaluator, req.version);
   const params = effectiveParams(target.version, req);
   // An empty reference renders as no reference at all, so it must hash as none too.
   const reference = req.reference && req.reference.trim() !== "" ? req.reference : null;
@@ -77,6 +84,7 @@ export async function judgeOne(ctx: JudgeCallContext, req: JudgeRequest): Promis
     const hit = await findCachedJudgment(db, { evaluatorId: target.evaluator.id, versionId: target.version.id, requestHash: hash });
     if (hit) {
       await recordStats(ctx, target, { cacheHit: true });
+      ctx.deps.metrics?.judgment({ evaluator: target.evaluator.name, status: hit.status, verdict: hit.verdict ?? "none", cached: true });
       return {
         judgment: withNames(hit, target),
         cached: true,
@@ -102,6 +110,11 @@ export async function judgeOne(ctx: JudgeCallContext, req: JudgeRequest): Promis
     createdAt: ctx.deps.clock.now(),
   };
 
+  // A cached answer costs nothing, so only a call that will reach the LLM is held to the budget.
+  await ctx.budget?.check();
+  // The deadline covers every LLM attempt and back-off of this judgment, whatever the per-request timeout.
+  const deadline = ctx.deadlineMs ? AbortSignal.timeout(ctx.deadlineMs) : undefined;
+  const signal = deadline && ctx.signal ? AbortSignal.any([ctx.signal, deadline]) : (deadline ?? ctx.signal);
   let outcome: JudgeOutcome;
   try {
     outcome = await judgePair(
@@ -112,18 +125,22 @@ export async function judgeOne(ctx: JudgeCallContext, req: JudgeRequest): Promis
         samples: params.samples,
         swap: params.swap,
         ...(params.temperature !== null ? { temperature: params.temperature } : {}),
-        ...(ctx.signal ? { signal: ctx.signal } : {}),
+        ...(signal ? { signal } : {}),
       },
     );
   } catch (err) {
     const latencyMs = Math.round(performance.now() - started);
-    const failure = describeFailure(err, ctx.signal);
-    ctx.logger.warn({ err: failure }, "judge call failed");
+    const timedOut = deadline?.aborted === true && ctx.signal?.aborted !== true;
+    const failure = timedOut
+      ? `timeout: no verdict within the judge deadline of ${ctx.deadlineMs} ms (JUDGE_DEADLINE_MS)`
+      : describeFailure(err, ctx.signal);
+    ctx.logger.warn({ err: failure, provider: providerDetail(err) }, "judge call failed");
+    ctx.deps.metrics?.judgment({ evaluator: target.evaluator.name, status: timedOut ? "timeout" : "failed", verdict: "none", cached: false });
     let id: string | null = null;
     try {
       const row = await insertJudgment(db, {
         ...base,
-        status: "failed",
+        status: timedOut ? "timeout" : "failed",
         usage: { ...ZERO_USAGE },
         latencyMs,
         error: failure,
@@ -134,9 +151,21 @@ export async function judgeOne(ctx: JudgeCallContext, req: JudgeRequest): Promis
     } catch (storeErr) {
       ctx.logger.error({ err: String(storeErr) }, "could not store the failed judgment");
     }
+    if (timedOut) {
+      throw new ApiError("judge_timeout", `no verdict within the judge deadline of ${ctx.deadlineMs} ms; the judgment is stored as timeout`, {
+        ...(id ? { judgment_id: id } : {}),
+      });
+    }
     throw failureToApiError(err, id);
   }
 
+  if (ctx.budget) {
+    try {
+      await ctx.budget.spend(outcome.usage.prompt_tokens + outcome.usage.completion_tokens);
+    } catch (err) {
+      ctx.logger.warn({ err: String(err) }, "could not record token usage");
+    }
+  }
   const latencyMs = Math.round(performance.now() - started);
   const rawOutputs: StoredSample[] = outcome.samples.map((s) => ({
     order: s.order,
@@ -175,6 +204,12 @@ export async function judgeOne(ctx: JudgeCallContext, req: JudgeRequest): Promis
       invalidVotes: v.invalid,
       latencyMs,
     },
+  });
+  ctx.deps.metrics?.judgment({
+    evaluator: target.evaluator.name,
+    status: row.status,
+    verdict: outcome.verdict ?? "none",
+    cached: false,
   });
 
   if (failed) {

@@ -2,6 +2,7 @@ import type { Db } from "../db/client";
 import type { EvaluatorRow } from "../db/queries/evaluators";
 import type { VersionRow } from "../db/queries/versions";
 import type { JudgeVersionSpec } from "./judge";
+import type { EvaluatorScope } from "../lib/tenant";
 import { requireActiveVersion, requireVersion, resolveEvaluator } from "../evaluators/lookup";
 
 export type JudgeTarget = { evaluator: EvaluatorRow; version: VersionRow };
@@ -11,8 +12,13 @@ export type JudgeTarget = { evaluator: EvaluatorRow; version: VersionRow };
  * Read from the database on every request, never memoised: another instance may promote or roll
  * back at any moment and every instance must follow within a second.
  */
-export async function resolveTarget(db: Db, evaluatorName: string | undefined, version: string | undefined): Promise<JudgeTarget> {
-  const evaluator = await resolveEvaluator(db, evaluatorName);
+export async function resolveTarget(
+  db: Db,
+  evaluatorName: string | undefined,
+  version: string | undefined,
+  scope?: EvaluatorScope,
+): Promise<JudgeTarget> {
+  const evaluator = await resolveEvaluator(db, evaluatorName, scope);
   const row = version !== undefined ? await requireVersion(db, evaluator, version) : await requireActiveVersion(db, evaluator);
   return { evaluator, version: row };
 }
@@ -40,6 +46,7 @@ export function versionSpec(target: JudgeTarget): JudgeVersionSpec {
   return {
     model: version.model,
     base_url: version.baseUrl,
+    api_key_env: version.apiKeyEnv,
     prompt_template: version.promptTemplate,
     template: version.template,
     members: version.members,

@@ -13,10 +13,12 @@ export const ERROR_CODES = {
   payload_too_large: { status: 413, title: "Payload too large" },
   unsupported_media_type: { status: 415, title: "Unsupported media type" },
   validation_failed: { status: 422, title: "Validation failed" },
+  rate_limited: { status: 429, title: "Too many requests" },
   judge_output_invalid: { status: 502, title: "Judge produced no valid verdict" },
   llm_failed: { status: 502, title: "LLM provider error" },
   llm_unavailable: { status: 503, title: "LLM provider unavailable" },
   service_unavailable: { status: 503, title: "Service unavailable" },
+  judge_timeout: { status: 504, title: "Judge deadline exceeded" },
   internal: { status: 500, title: "Internal server error" },
 } as const;
 
@@ -81,4 +83,4 @@ export function errorResponses<S extends number>(...statuses: S[]) {
 }
 
 /** Errors every authenticated /v1 route can answer with. */
-export const COMMON_ERRORS = [400, 401, 403, 413, 422, 500] as const;
+export const COMMON_ERRORS = [400, 401, 403, 413, 422, 429, 500, 503] as const;

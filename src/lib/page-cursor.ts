@@ -6,6 +6,15 @@ export type PageCursor = { ts: string; id: string };
 
 const TS_RE = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,6})?Z$/;
 
+/** A well-formed timestamp that is also a real date (no month 13, no 25:00) in years 1..9999. */
+function isRealTimestamp(ts: string): boolean {
+  if (!TS_RE.test(ts)) return false;
+  const ms = Date.parse(ts);
+  if (!Number.isFinite(ms)) return false;
+  // Date.parse rolls some impossible values over (Feb 30 → Mar 2): it must round-trip.
+  return new Date(ms).toISOString().slice(0, 19) === ts.slice(0, 19) && ts.slice(0, 4) !== "0000";
+}
+
 /** Opaque to clients; base64url JSON so it survives a query string untouched. */
 export function encodePageCursor(c: PageCursor): string {
   return Buffer.from(JSON.stringify([c.ts, c.id])).toString("base64url");
@@ -14,7 +23,7 @@ export function encodePageCursor(c: PageCursor): string {
 export function decodePageCursor(s: string): PageCursor {
   try {
     const v: unknown = JSON.parse(Buffer.from(s, "base64url").toString("utf8"));
-    if (Array.isArray(v) && typeof v[0] === "string" && typeof v[1] === "string" && TS_RE.test(v[0]) && isUuid(v[1])) {
+    if (Array.isArray(v) && typeof v[0] === "string" && typeof v[1] === "string" && isRealTimestamp(v[0]) && isUuid(v[1])) {
       return { ts: v[0], id: v[1] };
     }
   } catch {

@@ -2,6 +2,8 @@ import OpenAI from "openai";
 import type { ChatCompletion, ChatCompletionCreateParamsNonStreaming } from "openai/resources/chat/completions";
 import pLimit from "p-limit";
 import { withChildSignal } from "../lib/child-signal";
+import { resolveApiKey, type ProviderRules } from "../auth/resolve-key";
+import { AimdLimiter, retryDecision, sleep, type RetryPolicy } from "./adaptive";
 import { LlmError } from "./errors";
 import { isNUnsupportedError, mapSdkError } from "./map-sdk-error";
 import type { CompletionRequest, CompletionResult, LlmClient, TokenUsage } from "./types";
@@ -14,12 +16,16 @@ export interface OpenAiLlmClientOptions {
   apiKey: string;
   /** Per HTTP attempt; the SDK retries timeouts too, so the worst case is ~(maxRetries+1)×timeoutMs plus backoff. */
   timeoutMs: number;
-  /** Handed to the SDK, which backs off exponentially and honours Retry-After / retry-after-ms. */
+  /** Retries of 5xx, 408, timeouts and refused connections, with jittered exponential back-off. */
   maxRetries: number;
+  /** Retries of 429s, each after the provider's Retry-After / retry-after-ms; default maxRetries. */
+  rateLimitRetries?: number;
   /** Cap on logical requests in flight across every baseURL and model served by this client. */
   concurrency: number;
   fetch?: typeof fetch;
   logger?: { warn(obj: object, msg: string): void };
+  /** Base URL allowlist and SELFJUDGE_KEY_* keys for requests that bring their own base URL. */
+  providers?: ProviderRules;
 }
 
 interface SingleResult {
@@ -60,15 +66,42 @@ export function createOpenAiLlmClient(opts: OpenAiLlmClientOptions): LlmClient {
   const sdkByBaseUrl = new Map<string, OpenAI>();
   // Per (baseURL, model): learnt once, so later calls skip the wasted n>1 round trip.
   const nIgnoredFor = new Set<string>();
-  const limit = pLimit(Math.max(1, Math.floor(opts.concurrency)));
+  const maxConcurrency = Math.max(1, Math.floor(opts.concurrency));
+  const limit = pLimit(maxConcurrency);
+  // Per base URL: one provider's 429s slow down that provider only.
+  const adaptive = new Map<string, AimdLimiter>();
+  const policy: RetryPolicy = { maxRetries: opts.maxRetries, rateLimitRetries: opts.rateLimitRetries ?? opts.maxRetries };
+  function limiterFor(baseURL: string): AimdLimiter {
+    let l = adaptive.get(baseURL);
+    if (!l) {
+      l = new AimdLimiter(maxConcurrency);
+      adaptive.set(baseURL, l);
+    }
+    return l;
+  }
 
-  function sdkFor(baseURL: string): OpenAI {
-    let sdk = sdkByBaseUrl.get(baseURL);
+  function sdkFor(baseURL: string, apiKey: string): OpenAI {
+    const key = `${baseURL}\u0000${apiKey}`;
+    let sdk = sdkByBaseUrl.get(key);
     if (!sdk) {
-      sdk = createOpenAiSdk({ ...opts, baseURL });
-      sdkByBaseUrl.set(baseURL, sdk);
+      // Retries are ours (see single()): the SDK makes exactly one attempt.
+      sdk = createOpenAiSdk({ ...opts, baseURL, apiKey, maxRetries: 0 });
+      sdkByBaseUrl.set(key, sdk);
     }
     return sdk;
+  }
+
+  const rules: ProviderRules = opts.providers ?? { allowlist: [], keys: {} };
+  const defaultPrefix = withSlash(opts.baseURL);
+  /** The base URL and key of one request: a version's own base_url never gets the global key. */
+  function provider(req: CompletionRequest): { baseURL: string; apiKey: string } {
+    const resolved = resolveApiKey(rules, { baseURL: req.baseURL ?? null, apiKeyEnv: req.apiKeyEnv ?? null });
+    if (!resolved.ok) throw new LlmError("unavailable", resolved.problem);
+    if (!resolved.baseURL) return { baseURL: opts.baseURL, apiKey: resolved.apiKey ?? opts.apiKey };
+    // The global key may still go where it belongs: a base_url under OPENAI_BASE_URL itself.
+    const sameProvider = withSlash(resolved.baseURL).startsWith(defaultPrefix);
+    const apiKey = resolved.apiKey || (sameProvider ? opts.apiKey : "");
+    return { baseURL: resolved.baseURL, apiKey };
   }
 
   async function single(
@@ -85,19 +118,36 @@ export function createOpenAiLlmClient(opts: OpenAiLlmClientOptions): LlmClient {
       ...(req.top_p !== undefined ? { top_p: req.top_p } : {}),
       ...(req.max_tokens !== undefined ? { max_tokens: req.max_tokens } : {}),
     };
-    let resp: ChatCompletion;
-    try {
-      resp = await limit(() => {
-        // A request that waited in the queue past its caller's abort must not go out.
-        signal?.throwIfAborted();
-        if (!signal) return sdk.chat.completions.create(body, undefined);
-        // The SDK composes the signal it is given with AbortSignal.any: hand it a short-lived one.
-        return withChildSignal(signal, (child) => sdk.chat.completions.create(body, { signal: child.signal }));
-      });
-    } catch (err) {
-      throw mapSdkError(err, signal);
+    const aimd = limiterFor(sdk.baseURL);
+    const used = { rateLimited: 0, other: 0 };
+    for (;;) {
+      let resp: ChatCompletion;
+      try {
+        // The provider's adaptive slot first, then the global cap: a slow provider never holds global slots.
+        resp = await aimd.run(() =>
+          limit(() => {
+            // A request that waited in the queue past its caller's abort must not go out.
+            signal?.throwIfAborted();
+            if (!signal) return sdk.chat.completions.create(body, undefined);
+            // The SDK composes the signal it is given with AbortSignal.any: hand it a short-lived one.
+            return withChildSignal(signal, (child) => sdk.chat.completions.create(body, { signal: child.signal }));
+          }),
+        );
+      } catch (err) {
+        const mapped = mapSdkError(err, signal);
+        if (!(mapped instanceof LlmError)) throw mapped;
+        if (mapped.kind === "rate_limited") aimd.rateLimited();
+        const decision = retryDecision(mapped, used, policy);
+        if (!decision.retry) throw mapped;
+        if (decision.rateLimited) used.rateLimited += 1;
+        else used.other += 1;
+        // Waiting holds no slot, so other requests (and the provider) are not held up by it.
+        await sleep(decision.waitMs, signal);
+        continue;
+      }
+      aimd.success();
+      return readCompletion(resp);
     }
-    return readCompletion(resp);
   }
 
   /** k independent one-choice requests; the first failure cancels the others. */
@@ -127,8 +177,8 @@ export function createOpenAiLlmClient(opts: OpenAiLlmClientOptions): LlmClient {
   async function complete(req: CompletionRequest): Promise<CompletionResult> {
     const n = req.n ?? 1;
     if (!Number.isInteger(n) || n < 1) throw new RangeError(`n must be a positive integer, got ${n}`);
-    const baseURL = req.baseURL || opts.baseURL;
-    const sdk = sdkFor(baseURL);
+    const { baseURL, apiKey } = provider(req);
+    const sdk = sdkFor(baseURL, apiKey);
     const key = `${baseURL.replace(/\/+$/, "")}\u0000${req.model}`;
 
     if (n === 1 || nIgnoredFor.has(key)) {
@@ -163,6 +213,10 @@ export function createOpenAiLlmClient(opts: OpenAiLlmClientOptions): LlmClient {
   }
 
   return { complete };
+}
+
+function withSlash(url: string): string {
+  return url.endsWith("/") ? url : `${url}/`;
 }
 
 function oneChoice(r: SingleResult): CompletionResult {

@@ -15,7 +15,7 @@ function timingSafeEqual(a: string, b: string): boolean {
 export const authenticate: MiddlewareHandler<AppEnv> = async (c, next) => {
   const { config, database } = c.var.deps;
   if (!config.adminKey) {
-    c.set("auth", { scope: "admin", actor: null, keyId: null });
+    c.set("auth", { scope: "admin", actor: null, keyId: null, evaluatorIds: null });
     return next();
   }
   const header = c.req.header("authorization") ?? "";
@@ -25,11 +25,17 @@ export const authenticate: MiddlewareHandler<AppEnv> = async (c, next) => {
   }
   const token = match[1]!;
   if (timingSafeEqual(token, config.adminKey)) {
-    c.set("auth", { scope: "admin", actor: "admin-env", keyId: null });
+    c.set("auth", { scope: "admin", actor: "admin-env", keyId: null, evaluatorIds: null });
     return next();
   }
   const key = await findActiveKeyByHash(database.db, await sha256Hex(token));
   if (!key) throw new ApiError("unauthorized", "unknown or revoked API key");
-  c.set("auth", { scope: key.scope, actor: key.id, keyId: key.id });
+  c.set("auth", {
+    scope: key.scope,
+    actor: key.id,
+    keyId: key.id,
+    evaluatorIds: key.evaluatorIds ?? null,
+    limits: { rpm: key.rateLimitRpm, tokensPerDay: key.tokenBudgetPerDay },
+  });
   return next();
 };

@@ -9,6 +9,10 @@ import { startWorkers } from "./workers";
 import { systemClock } from "../lib/clock";
 import type { Logger } from "../lib/logger";
 import { createOpenAiLlmClient } from "../llm/openai-client";
+import { describeDbError } from "../db/errors";
+import { trainingProgressSummary } from "../db/queries/metrics";
+import { instrumentJobs, instrumentLlm } from "../metrics/instrument";
+import { createPrometheusMetrics } from "../metrics/prometheus";
 
 /** Production wiring for Node: real database, migrations, seed evaluator, LLM, job runner. */
 export async function createNodeDeps(config: Config, logger: Logger): Promise<{ deps: AppDeps; close(): Promise<void> }> {
@@ -20,9 +24,15 @@ export async function createNodeDeps(config: Config, logger: Logger): Promise<{ 
     await database.close();
     throw err;
   }
-  const llm = createOpenAiLlmClient({ ...config.llm, logger });
-  const jobs = config.jobsEnabled ? await createPgBossQueue(database, logger) : undefined;
-  const deps: AppDeps = { config, database, llm, clock: systemClock, logger, jobs, uiAssets: nodeUiAssets() };
+  const rawJobs = config.jobsEnabled ? await createPgBossQueue(database, logger) : undefined;
+  const metrics = createPrometheusMetrics({
+    ...(rawJobs?.depth ? { queueDepth: () => rawJobs.depth!() } : {}),
+    trainingProgress: () => trainingProgressSummary(database.db),
+    onError: (err) => logger.warn({ err: describeDbError(err) }, "metrics collection failed"),
+  });
+  const llm = instrumentLlm(createOpenAiLlmClient({ ...config.llm, logger }), metrics);
+  const jobs = rawJobs ? instrumentJobs(rawJobs, metrics) : undefined;
+  const deps: AppDeps = { config, database, llm, clock: systemClock, logger, jobs, metrics, uiAssets: nodeUiAssets() };
   await startWorkers(deps);
   return {
     deps,

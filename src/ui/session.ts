@@ -64,7 +64,7 @@ export function csrfMatches(expected: string, sent: unknown): boolean {
 /** Who the console user is: everyone is admin with auth off; otherwise the signed session, or null. */
 export async function sessionAuth(c: Context<UiEnv>): Promise<AuthContext | null> {
   const { config, database, clock } = c.var.deps;
-  if (!config.adminKey) return { scope: "admin", actor: null, keyId: null };
+  if (!config.adminKey) return { scope: "admin", actor: null, keyId: null, evaluatorIds: null };
   const raw = await getSignedCookie(c, secret(c), SESSION_COOKIE);
   if (typeof raw !== "string") return null;
   let body: SessionBody;
@@ -74,9 +74,9 @@ export async function sessionAuth(c: Context<UiEnv>): Promise<AuthContext | null
     return null;
   }
   if (typeof body.k !== "string" || typeof body.exp !== "number" || body.exp * 1000 < clock.now().getTime()) return null;
-  if (body.k === ADMIN_ENV) return { scope: "admin", actor: ADMIN_ENV, keyId: null };
+  if (body.k === ADMIN_ENV) return { scope: "admin", actor: ADMIN_ENV, keyId: null, evaluatorIds: null };
   const key = await findActiveKeyById(database.db, body.k);
-  return key ? { scope: key.scope, actor: key.id, keyId: key.id } : null;
+  return key ? { scope: key.scope, actor: key.id, keyId: key.id, evaluatorIds: key.evaluatorIds ?? null } : null;
 }
 
 /** Checks an API key and sets the session cookie; false when the key is unknown or revoked. */

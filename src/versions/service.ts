@@ -1,3 +1,4 @@
+import { validateProviderSettings } from "../auth/resolve-key";
 import type { AppDeps } from "../deps";
 import { insertAuditEvent, listAuditEvents as listAuditRows, type AuditEventWithNames } from "../db/queries/audit";
 import type { EvaluatorRow } from "../db/queries/evaluators";
@@ -45,6 +46,8 @@ export type RegisterVersionParams = {
   /** Required unless `members` is given. */
   model?: string;
   baseUrl?: string;
+  /** SELFJUDGE_KEY_<NAME> holding the key for baseUrl. */
+  apiKeyEnv?: string;
   /** A jury (2+ members); the version's `model` then shows the first member's. */
   members?: JuryMember[];
   /** Output format; default "standard". */
@@ -64,10 +67,11 @@ export type RegisterVersionParams = {
  * its externally trained model resumes that run with it as the candidate.
  */
 export async function registerVersion(
-  deps: Pick<AppDeps, "database" | "jobs" | "clock">,
+  deps: Pick<AppDeps, "database" | "jobs" | "clock" | "config">,
   p: RegisterVersionParams,
 ): Promise<{ evaluator: EvaluatorRow; version: VersionRow }> {
   const db = deps.database.db;
+  const provider = validateProviderSettings(deps.config.llm.providers, p);
   const evaluator = await resolveEvaluator(db, p.evaluator);
   if (p.trainingRunId) {
     const run = await getRun(db, p.trainingRunId);
@@ -89,7 +93,8 @@ export async function registerVersion(
     evaluatorId: evaluator.id,
     model,
     members: members ?? null,
-    baseUrl: p.baseUrl ?? null,
+    baseUrl: provider.baseUrl,
+    apiKeyEnv: provider.apiKeyEnv,
     template: p.template ?? "standard",
     promptTemplate: p.promptTemplate ?? templatePrompt(p.template ?? "standard"),
     fewShot: p.fewShot ?? [],

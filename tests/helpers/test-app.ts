@@ -10,6 +10,9 @@ import { systemClock, type Clock } from "../../src/lib/clock";
 import { silentLogger } from "../../src/lib/logger";
 import { createOpenAiLlmClient } from "../../src/llm/openai-client";
 import { createTestDatabase } from "./test-db";
+import { trainingProgressSummary } from "../../src/db/queries/metrics";
+import { instrumentJobs, instrumentLlm } from "../../src/metrics/instrument";
+import { createPrometheusMetrics } from "../../src/metrics/prometheus";
 
 export type TestAppOptions = {
   /** Base URL of the fake LLM (ends in /v1). */
@@ -19,6 +22,8 @@ export type TestAppOptions = {
   /** Start pg-boss and the background workers (evaluations, training). */
   jobs?: boolean;
   database?: Database;
+  /** Record Prometheus metrics (GET /metrics), wired as the Node runtime does. */
+  metrics?: boolean;
 };
 
 export type TestApp = Awaited<ReturnType<typeof createTestApp>>;
@@ -31,15 +36,24 @@ export async function createTestApp(opts: TestAppOptions = {}) {
     JUDGE_MODEL: "fake-judge",
     LLM_TIMEOUT_MS: "2000",
     LLM_MAX_RETRIES: "2",
+    LLM_RATE_LIMIT_RETRIES: "2",
     LOG_LEVEL: "silent",
     ...opts.env,
   });
   const database = opts.database ?? (await createTestDatabase());
   const clock = opts.clock ?? systemClock;
   await ensureDefaultEvaluator(database.db, config, clock.now());
-  const llm = createOpenAiLlmClient({ ...config.llm });
-  const jobs = opts.jobs ? await createPgBossQueue(database, silentLogger) : undefined;
-  const deps: AppDeps = { config, database, llm, clock, logger: silentLogger, jobs, uiAssets: nodeUiAssets() };
+  const rawJobs = opts.jobs ? await createPgBossQueue(database, silentLogger) : undefined;
+  const metrics = opts.metrics
+    ? createPrometheusMetrics({
+        ...(rawJobs?.depth ? { queueDepth: () => rawJobs.depth!() } : {}),
+        trainingProgress: () => trainingProgressSummary(database.db),
+      })
+    : undefined;
+  const baseLlm = createOpenAiLlmClient({ ...config.llm });
+  const llm = metrics ? instrumentLlm(baseLlm, metrics) : baseLlm;
+  const jobs = rawJobs && metrics ? instrumentJobs(rawJobs, metrics) : rawJobs;
+  const deps: AppDeps = { config, database, llm, clock, logger: silentLogger, jobs, uiAssets: nodeUiAssets(), ...(metrics ? { metrics } : {}) };
   await startWorkers(deps);
   const app = createApp(deps);
   return {

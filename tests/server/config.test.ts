@@ -69,7 +69,7 @@ describe("parseConfig", () => {
       host: "0.0.0.0",
       databaseUrl: "postgresql://u:p@db.example:5432/selfjudge",
       dataDir: "/var/lib/selfjudge",
-      llm: { baseURL: "http://127.0.0.1:11434/v1", apiKey: "sk-test", timeoutMs: 5000, maxRetries: 0, concurrency: 4 },
+      llm: { baseURL: "http://127.0.0.1:11434/v1", apiKey: "sk-test", timeoutMs: 5000, maxRetries: 0, concurrency: 4, rateLimitRetries: 8, providers: { allowlist: [], keys: {} } },
       judgeModel: "llama3.1:70b",
       generatorModel: "llama3.1:8b",
       adminKey: "0123456789abcdef",
@@ -81,6 +81,8 @@ describe("parseConfig", () => {
       jobsEnabled: false,
       workflows: { stepLlmCalls: 50 },
       datasets: { bodyLimitBytes: 4096 },
+      limits: { rpm: 0, tokensPerDay: 0, batchMaxSamples: 1000 },
+      judgeDeadlineMs: 120_000,
     });
   });
 

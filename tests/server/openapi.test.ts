@@ -5,7 +5,7 @@ import { createTestApp, type TestApp } from "../helpers/test-app";
 // The published contract: /openapi.json must be a valid OpenAPI 3.1 document that describes
 // every route the app serves, including the problem+json errors each one can answer with.
 
-const UNDOCUMENTED_BY_DESIGN = new Set(["GET /openapi.json", "GET /docs"]);
+const UNDOCUMENTED_BY_DESIGN = new Set(["GET /openapi.json", "GET /docs", "GET /metrics"]);
 // Mirrors src/middleware/scope-policy.ts: the only /v1 operations a judge-scoped key may call.
 const JUDGE_SCOPE_OPS = new Set([
   "POST /v1/judge",

@@ -66,7 +66,7 @@ export type JudgmentFilters = {
   from?: Date;
   to?: Date;
   verdict?: "A" | "B" | "tie";
-  status?: "ok" | "failed";
+  status?: "ok" | "failed" | "timeout";
 };
 
 const paging = keyset(judgments.createdAt, judgments.id);

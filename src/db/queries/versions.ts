@@ -35,6 +35,7 @@ export type NewVersion = {
   evaluatorId: string;
   model: string;
   baseUrl?: string | null;
+  apiKeyEnv?: string | null;
   promptTemplate: string;
   template?: VersionTemplate;
   members?: JuryMember[] | null;
@@ -63,6 +64,7 @@ export async function insertVersion(db: Db, v: NewVersion): Promise<VersionRow> 
           name: sql`'v' || ${next}`,
           model: v.model,
           baseUrl: v.baseUrl ?? null,
+          apiKeyEnv: v.apiKeyEnv ?? null,
           promptTemplate: v.promptTemplate,
           template: v.template ?? "standard",
           members: v.members && v.members.length > 0 ? v.members : null,

@@ -65,6 +65,8 @@ export const versions = pgTable(
     name: text("name").notNull(),
     model: text("model").notNull(),
     baseUrl: text("base_url"),
+    // Name of the SELFJUDGE_KEY_* variable holding this provider's key (never the key itself).
+    apiKeyEnv: text("api_key_env"),
     promptTemplate: text("prompt_template").notNull(),
     template: text("template").$type<VersionTemplate>().notNull().default("standard"),
     // null: a single-model version (model, base_url); otherwise a jury of these members.
@@ -119,7 +121,8 @@ export const judgments = pgTable(
     metadata: jsonb("metadata").$type<Record<string, unknown>>(),
     // Issue 8: a multi-turn request's conversation(s); `instruction` then holds the last user turn with its context.
     dialogue: jsonb("dialogue").$type<Record<string, unknown>>(),
-    status: text("status").$type<"ok" | "failed">().notNull(),
+    // timeout: no verdict within JUDGE_DEADLINE_MS (stored, answered 504).
+    status: text("status").$type<"ok" | "failed" | "timeout">().notNull(),
     verdict: text("verdict").$type<"A" | "B" | "tie">(),
     confidence: real("confidence"),
     // "logprobs": from the verdict tokens' log-probabilities; "votes": the share of votes.
@@ -152,6 +155,11 @@ export const apiKeys = pgTable("api_keys", {
   scope: text("scope").$type<KeyScope>().notNull(),
   prefix: text("prefix").notNull(),
   hash: text("hash").notNull().unique(),
+  // Tenant scope: null = every evaluator; otherwise the evaluator ids this key may use.
+  evaluatorIds: jsonb("evaluator_ids").$type<string[]>(),
+  // Per-key limits; null = the global RATE_LIMIT_RPM / TOKEN_BUDGET_PER_DAY, 0 = unlimited.
+  rateLimitRpm: integer("rate_limit_rpm"),
+  tokenBudgetPerDay: integer("token_budget_per_day"),
   createdAt: createdAt(),
   revokedAt: timestamp("revoked_at", { withTimezone: true, mode: "date" }),
 });

@@ -12,6 +12,7 @@ export const createEvaluatorHandler: RouteHandler<typeof createEvaluator, AppEnv
     criteria: body.criteria,
     seedModel: body.seed_model,
     baseUrl: body.base_url ?? null,
+    apiKeyEnv: body.api_key_env ?? null,
   });
   return c.json(presentEvaluator(row), 201);
 };

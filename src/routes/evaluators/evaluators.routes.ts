@@ -27,7 +27,20 @@ export const CreateEvaluatorSchema = z
       .optional()
       .openapi({ description: "What the judge should weigh; shown in the judge prompt. Defaults to general helpfulness criteria." }),
     seed_model: z.string().min(1).max(200).optional().openapi({ description: "Model of v1; defaults to JUDGE_MODEL" }),
-    base_url: z.url().optional().openapi({ description: "OpenAI-compatible base URL for v1; defaults to OPENAI_BASE_URL" }),
+    base_url: z
+      .url()
+      .max(2000)
+      .optional()
+      .openapi({ description: "OpenAI-compatible http(s) base URL for v1 (within LLM_BASE_URL_ALLOWLIST when set); defaults to OPENAI_BASE_URL" }),
+    api_key_env: z
+      .string()
+      .min(1)
+      .max(80)
+      .optional()
+      .openapi({
+        description:
+          "Name of the SELFJUDGE_KEY_<NAME> environment variable holding this provider's key (`MISTRAL` or `SELFJUDGE_KEY_MISTRAL`). A base_url without it gets no key (never OPENAI_API_KEY, unless the URL is under OPENAI_BASE_URL).",
+      }),
   })
   .openapi("CreateEvaluator");
 

@@ -7,14 +7,21 @@ import { ApiError } from "../../lib/errors";
 import { validationError } from "../../lib/router";
 import type { judge, judgeBatch } from "./judge.routes";
 import { JudgeRequestSchema } from "./judge.schemas";
+import { tokenBudget } from "../../middleware/rate-limit";
 
+/** The judge call context, with the caller's token budget (429 before any LLM call once used up). */
 function callContext(c: Context<AppEnv>): JudgeCallContext {
+  const budget = tokenBudget(c);
+  const deps = c.var.deps;
   return {
-    deps: c.var.deps,
+    deps,
     logger: c.var.logger,
     apiKeyId: c.var.auth.keyId,
+    scope: c.var.auth.evaluatorIds,
     // A client that hangs up stops paying for LLM calls it will never read.
     signal: c.req.raw.signal,
+    deadlineMs: deps.config.judgeDeadlineMs,
+    ...(budget ? { budget } : {}),
   };
 }
 
@@ -39,6 +46,7 @@ export const judgeBatchHandler: RouteHandler<typeof judgeBatch, AppEnv> = async 
   });
   const outcomes = await runBatch(callContext(c), items, {
     concurrency: c.var.deps.config.batchConcurrency,
+    maxSamples: c.var.deps.config.limits.batchMaxSamples,
     path: c.req.path,
     requestId: c.var.requestId,
   });

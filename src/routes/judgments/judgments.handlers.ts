@@ -7,13 +7,14 @@ import { presentJudgment, presentJudgmentSummary } from "./judgments.present";
 
 export const getJudgmentHandler: RouteHandler<typeof getJudgment, AppEnv> = async (c) => {
   const { id } = c.req.valid("param");
-  return c.json(presentJudgment(await getJudgmentFn(c.var.deps, id)), 200);
+  return c.json(presentJudgment(await getJudgmentFn(c.var.deps, id, c.var.auth.evaluatorIds)), 200);
 };
 
 export const listJudgmentsHandler: RouteHandler<typeof listJudgments, AppEnv> = async (c) => {
   const q = c.req.valid("query");
   const page = await listJudgmentsFn(c.var.deps, {
     evaluator: q.evaluator,
+    scope: c.var.auth.evaluatorIds,
     ...(q.version !== undefined ? { version: q.version } : {}),
     filter: {
       ...(q.from ? { from: new Date(q.from) } : {}),

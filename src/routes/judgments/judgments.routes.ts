@@ -2,14 +2,14 @@ import { createRoute, z } from "@hono/zod-openapi";
 import { COMMON_ERRORS, errorResponses } from "../../lib/errors";
 import { MemberVoteSchema, RefSchema, UsageSchema, VoteCountsSchema } from "../judge/judge.schemas";
 import { pageQueryFields, pageResponse } from "../../lib/paging";
-import { EvaluatorSelector } from "../common.schemas";
+import { EvaluatorSelector, IsoDateTime } from "../common.schemas";
 
 const VerdictSchema = z.enum(["A", "B", "tie"]);
 
 export const JudgmentSummarySchema = z
   .object({
     id: z.uuid(),
-    status: z.enum(["ok", "failed"]),
+    status: z.enum(["ok", "failed", "timeout"]),
     verdict: VerdictSchema.nullable(),
     confidence: z.number().nullable(),
     position_consistent: z.boolean().nullable(),
@@ -64,10 +64,10 @@ export const getJudgment = createRoute({
 export const ListJudgmentsQuerySchema = z.object({
   evaluator: EvaluatorSelector,
   version: z.string().min(1).max(100).optional().openapi({ description: "Version id or name" }),
-  from: z.iso.datetime({ offset: true }).optional().openapi({ description: "Created at or after (ISO 8601)" }),
-  to: z.iso.datetime({ offset: true }).optional().openapi({ description: "Created before (ISO 8601)" }),
+  from: IsoDateTime.optional().openapi({ description: "Created at or after (ISO 8601)" }),
+  to: IsoDateTime.optional().openapi({ description: "Created before (ISO 8601)" }),
   verdict: VerdictSchema.optional(),
-  status: z.enum(["ok", "failed"]).optional(),
+  status: z.enum(["ok", "failed", "timeout"]).optional(),
   ...pageQueryFields({ max: 200, default: 50 }),
 });
 

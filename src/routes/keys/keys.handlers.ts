@@ -5,8 +5,14 @@ import type { createKey, listKeys, revokeKey } from "./keys.routes";
 import { presentKey } from "./keys.present";
 
 export const createKeyHandler: RouteHandler<typeof createKey, AppEnv> = async (c) => {
-  const { name, scope } = c.req.valid("json");
-  const { key, secret } = await createKeyFn(c.var.deps, { name, scope });
+  const body = c.req.valid("json");
+  const { key, secret } = await createKeyFn(c.var.deps, {
+    name: body.name,
+    scope: body.scope,
+    ...(body.evaluators !== undefined ? { evaluators: body.evaluators } : {}),
+    rateLimitRpm: body.rate_limit_rpm ?? null,
+    tokenBudgetPerDay: body.token_budget_per_day ?? null,
+  });
   return c.json({ ...presentKey(key), secret }, 201);
 };
 

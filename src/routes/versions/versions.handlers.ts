@@ -36,6 +36,7 @@ export const registerVersionHandler: RouteHandler<typeof registerVersion, AppEnv
     evaluator: body.evaluator,
     ...(body.members !== undefined ? { members: body.members } : { model: body.model! }),
     ...(body.base_url !== undefined ? { baseUrl: body.base_url } : {}),
+    ...(body.api_key_env !== undefined ? { apiKeyEnv: body.api_key_env } : {}),
     ...(body.template !== undefined ? { template: body.template } : {}),
     ...(body.prompt_template !== undefined ? { promptTemplate: body.prompt_template } : {}),
     ...(body.few_shot !== undefined ? { fewShot: body.few_shot } : {}),

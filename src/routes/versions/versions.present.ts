@@ -11,6 +11,7 @@ export function presentVersion(v: VersionRow, evaluatorName: string) {
     evaluator: evaluatorName,
     model: v.model,
     base_url: v.baseUrl,
+    api_key_env: v.apiKeyEnv,
     members: v.members ?? null,
     template: v.template,
     prompt_template: v.promptTemplate,

@@ -60,6 +60,7 @@ export const VersionSchema = z
     evaluator: z.string(),
     model: z.string(),
     base_url: z.string().nullable(),
+    api_key_env: z.string().nullable().openapi({ description: "The SELFJUDGE_KEY_* variable its key is read from (never the key)" }),
     members: z
       .array(JuryMemberSchema)
       .nullable()
@@ -95,7 +96,20 @@ export const RegisterVersionSchema = z
       .max(9)
       .optional()
       .openapi({ description: "A jury of 2–9 models instead of one model: each judges (both orders, `samples` each) and the verdict is the weighted majority. Excludes model and base_url." }),
-    base_url: z.url().max(2000).optional().openapi({ description: "OpenAI-compatible base URL; default OPENAI_BASE_URL" }),
+    base_url: z
+      .url()
+      .max(2000)
+      .optional()
+      .openapi({ description: "OpenAI-compatible http(s) base URL (within LLM_BASE_URL_ALLOWLIST when set); default OPENAI_BASE_URL" }),
+    api_key_env: z
+      .string()
+      .min(1)
+      .max(80)
+      .optional()
+      .openapi({
+        description:
+          "Name of the SELFJUDGE_KEY_<NAME> environment variable holding this provider's key (`MISTRAL` or `SELFJUDGE_KEY_MISTRAL`). A base_url without it gets no key (never OPENAI_API_KEY, unless the URL is under OPENAI_BASE_URL).",
+      }),
     template: z
       .enum(TEMPLATE_NAMES)
       .optional()

@@ -18,6 +18,8 @@ export async function ensureCandidate(
     model: v.model,
     // A jury base trains a single model: its first member's (the one that annotated).
     baseUrl: v.baseUrl === undefined ? (ctx.baseVersion.members?.[0]?.base_url ?? ctx.baseVersion.baseUrl) : v.baseUrl,
+    // A model served where the base version is keeps using that provider's key.
+    apiKeyEnv: v.baseUrl === undefined && !ctx.baseVersion.members?.length ? ctx.baseVersion.apiKeyEnv : null,
     // The base version's template: its kept judgments (plans and executions included) are what
     // the candidate learnt to write.
     promptTemplate: ctx.baseVersion.promptTemplate,
