@@ -7,6 +7,7 @@ import { listVersions, type VersionRow } from "../db/queries/versions";
 import { requireVersion, resolveEvaluator } from "../evaluators/lookup";
 import { ApiError } from "../lib/errors";
 import type { PageCursor } from "../lib/page-cursor";
+import { inScope, type EvaluatorScope } from "../lib/tenant";
 
 // The console's judgments browser and a judgment's page (touches the database): four queries
 // per page of results, two for one judgment.
@@ -16,6 +17,8 @@ export type JudgmentsQuery = Omit<JudgmentSearch, "evaluatorId" | "versionId"> &
   version?: string;
   limit: number;
   after?: PageCursor;
+  /** The session key's evaluators (null: all); others are invisible, as in the API. */
+  scope?: EvaluatorScope;
 };
 
 export type JudgmentsView = {
@@ -28,8 +31,11 @@ export type JudgmentsView = {
 
 export async function judgmentsView(deps: Pick<AppDeps, "database">, q: JudgmentsQuery): Promise<JudgmentsView> {
   const db = deps.database.db;
-  const evaluator = await resolveEvaluator(db, q.evaluator);
-  const [evaluators, versions] = await Promise.all([listEvaluators(db), listVersions(db, evaluator.id)]);
+  const evaluators = (await listEvaluators(db)).filter((e) => inScope(q.scope, e.id));
+  // A key bound to some evaluators starts on its first one rather than on `default`.
+  const wanted = q.evaluator ?? (q.scope && !evaluators.some((e) => e.name === "default") ? evaluators[0]?.name : undefined);
+  const evaluator = await resolveEvaluator(db, wanted, q.scope ?? null);
+  const versions = await listVersions(db, evaluator.id);
   const versionId = q.version ? (await requireVersion(db, evaluator, q.version)).id : undefined;
   const { page, next } = await searchJudgments(
     db,
@@ -49,9 +55,9 @@ export async function judgmentsView(deps: Pick<AppDeps, "database">, q: Judgment
 
 export type JudgmentView = { judgment: JudgmentWithNames; heldout: HeldoutRow | null };
 
-export async function judgmentView(deps: Pick<AppDeps, "database">, id: string): Promise<JudgmentView> {
+export async function judgmentView(deps: Pick<AppDeps, "database">, id: string, scope?: EvaluatorScope): Promise<JudgmentView> {
   const db = deps.database.db;
   const judgment = await getJudgment(db, id);
-  if (!judgment) throw new ApiError("not_found", `no judgment ${id}`);
+  if (!judgment || !inScope(scope, judgment.evaluatorId)) throw new ApiError("not_found", `no judgment ${id}`);
   return { judgment, heldout: (await findHeldoutByJudgment(db, id)) ?? null };
 }

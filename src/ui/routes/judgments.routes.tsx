@@ -40,6 +40,7 @@ export function registerJudgmentRoutes(ui: Hono<UiEnv>): void {
       ...(parseWhen("to", f.to) ? { to: parseWhen("to", f.to)! } : {}),
       ...(f.q ? { text: f.q } : {}),
       limit: PAGE_SIZE,
+      scope: c.var.auth.evaluatorIds,
       ...(cursor ? { after: decodePageCursor(cursor) } : {}),
     });
     let nextHref: string | null = null;
@@ -54,7 +55,7 @@ export function registerJudgmentRoutes(ui: Hono<UiEnv>): void {
   ui.get("/ui/judgments/:id", async (c) => {
     const id = c.req.param("id");
     if (!isUuid(id)) throw new ApiError("not_found", `no judgment ${id}`);
-    const view = await judgmentView(c.var.deps, id);
+    const view = await judgmentView(c.var.deps, id, c.var.auth.evaluatorIds);
     return render(c, `Judgment ${id.slice(0, 8)}`, (ctx) => <JudgmentPage ctx={ctx} view={view} />);
   });
 
