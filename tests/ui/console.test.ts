@@ -183,6 +183,24 @@ describe.skipIf(!HAVE_CHROMIUM)("web console in Chromium", () => {
     expect(Number(await page.textContent("[data-testid=heldout-total]"))).toBe(before + 3);
     await shot(page, "heldout-uploaded");
 
+    // A benchmark dataset (issue 8) shows on the same page, and a version is evaluated on it from there.
+    const rows = Array.from({ length: 6 }, (_, i) =>
+      JSON.stringify({ instruction: `bench question ${i}`, response_a: `GOOD answer ${i}`, response_b: `weak answer ${i}`, label: "A", category: i % 2 ? "easy" : "hard", source: "human" }),
+    ).join("\n");
+    const imported = await t.app.request("/v1/datasets?name=mini-bench&format=pairs", {
+      method: "POST",
+      headers: { ...ADMIN, "content-type": "application/x-ndjson" },
+      body: rows,
+    });
+    expect(imported.status, await imported.clone().text()).toBe(201);
+    await page.goto(`${server.url}/ui/heldout`);
+    expect(await page.textContent("[data-testid=datasets]")).toContain("mini-bench");
+    await page.selectOption("[data-testid=datasets] select[name=version]", "v2");
+    await Promise.all([page.waitForURL(/\/ui\/evaluations\/[0-9a-f-]{36}$/), page.click("[data-testid=datasets] button[type=submit]")]);
+    await page.waitForSelector("[data-final] [data-testid=section-benchmark]", { timeout: 30_000 });
+    expect(await page.textContent("[data-testid=benchmark-dataset]")).toContain("mini-bench");
+    await shot(page, "benchmark-evaluation");
+
     await page.goto(`${server.url}/ui/keys`);
     await page.fill("form[data-testid=create-key] input[name=name]", "browser-judge");
     await page.selectOption("form[data-testid=create-key] select[name=scope]", "judge");

@@ -8,7 +8,15 @@ import { CsrfField, type PageCtx } from "../layout";
 
 const ENDED = ["completed", "failed", "canceled"];
 
-type Result = EvaluationResult & { applied?: { outcome?: string; note?: string } } & Record<string, unknown>;
+/** Held-out results have every part; a benchmark evaluation without a baseline has no baseline,
+ * comparison or decision, and adds dataset, benchmark, agreement and bias sections. */
+type Result = Omit<EvaluationResult, "baseline" | "comparison" | "decision"> & {
+  baseline: EvaluationResult["baseline"] | null;
+  comparison: EvaluationResult["comparison"] | null;
+  decision: EvaluationResult["decision"] | null;
+  applied?: { outcome?: string; note?: string } | null;
+  dataset?: { id: string; name: string; format: string };
+} & Record<string, unknown>;
 
 function decisionOf(e: EvaluationWithNames): string | null {
   const r = e.result as Result | null;
@@ -61,6 +69,7 @@ export function EvaluationsPage(props: { ctx: PageCtx; evaluators: EvaluatorRow[
                     </td>
                     <td>
                       <strong>{e.candidateName}</strong> vs {e.baselineName ?? "—"}
+                      <div class="small muted">{r?.dataset ? `benchmark ${r.dataset.name} (${r.dataset.format})` : "held-out set"}</div>
                     </td>
                     <td style="min-width:120px">
                       <Progress done={e.progressDone} total={e.progressTotal} />
@@ -68,7 +77,7 @@ export function EvaluationsPage(props: { ctx: PageCtx; evaluators: EvaluatorRow[
                         {e.progressDone} / {e.progressTotal}
                       </span>
                     </td>
-                    <td>{r ? `${pct(r.candidate.accuracy)} / ${pct(r.baseline.accuracy)}` : "—"}</td>
+                    <td>{r ? `${pct(r.candidate.accuracy)} / ${r.baseline ? pct(r.baseline.accuracy) : "—"}` : "—"}</td>
                     <td>{decisionOf(e) ? <Badge value={decisionOf(e)} /> : <span class="muted">{e.promote ? "pending" : "not gated"}</span>}</td>
                     <td class="small">{when(e.createdAt)}</td>
                   </tr>
@@ -123,39 +132,85 @@ function MetricsColumn(props: { title: string; m: VersionMetrics }) {
   );
 }
 
-export function breakdownChart(key: "by_category" | "by_source", r: EvaluationResult, names: [string, string]) {
-  const labels = [...new Set([...Object.keys(r.candidate[key]), ...Object.keys(r.baseline[key])])].sort();
+export function breakdownChart(key: "by_category" | "by_source", r: Result, names: [string, string]) {
+  const base = r.baseline?.[key] ?? {};
+  const labels = [...new Set([...Object.keys(r.candidate[key]), ...Object.keys(base)])].sort();
   return {
     type: "bar",
     data: {
       labels,
       datasets: [
         { label: names[0], data: labels.map((l) => r.candidate[key][l]?.accuracy ?? null), backgroundColor: "#2457c5" },
-        { label: names[1], data: labels.map((l) => r.baseline[key][l]?.accuracy ?? null), backgroundColor: "#9ca3af" },
+        ...(r.baseline ? [{ label: names[1], data: labels.map((l) => base[l]?.accuracy ?? null), backgroundColor: "#9ca3af" }] : []),
       ],
     },
     options: { scales: { y: { min: 0, max: 1 } }, plugins: { legend: { position: "bottom" } } },
   };
 }
 
-/** Sections a result may carry beyond the core metrics (benchmarks, bias probes), shown as tables. */
-function ExtraSections(props: { result: Result }) {
-  const known = new Set(["n", "excluded_items", "candidate", "baseline", "comparison", "decision", "applied"]);
-  const extra = Object.entries(props.result).filter(([k, v]) => !known.has(k) && v && typeof v === "object");
+function fmtValue(v: unknown): string {
+  if (typeof v === "number") return Number.isInteger(v) ? num(v) : Math.abs(v) <= 1 ? pct(v) : v.toFixed(3);
+  if (v === null || v === undefined) return "—";
+  if (typeof v === "string" || typeof v === "boolean") return String(v);
+  return JSON.stringify(v);
+}
+
+/** Any nested result section (benchmark scores, agreement, bias probes) as nested tables. */
+function Section(props: { value: unknown; depth: number }) {
+  const v = props.value;
+  if (v && typeof v === "object" && !Array.isArray(v) && "score" in v && "n" in v) {
+    // A rate with its interval: one line.
+    const r = v as { score: number | null; n: number; ci95?: [number, number] | null };
+    return (
+      <span>
+        <strong>{r.score === null ? "—" : pct(r.score)}</strong>{" "}
+        <span class="small muted">
+          {r.ci95 ? `[${pct(r.ci95[0])}, ${pct(r.ci95[1])}] ` : ""}n = {num(r.n)}
+        </span>
+      </span>
+    );
+  }
+  if (!v || typeof v !== "object" || Array.isArray(v) || props.depth > 3) return <span class="mono">{fmtValue(v)}</span>;
+  return (
+    <table>
+      <tbody>
+        {Object.entries(v as Record<string, unknown>).map(([k, x]) => (
+          <tr>
+            <td style="width:220px">{k.replace(/_/g, " ")}</td>
+            <td>
+              <Section value={x} depth={props.depth + 1} />
+            </td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
+}
+
+/** Sections a result may carry beyond the core metrics (benchmark scores, human agreement, bias probes). */
+function ExtraSections(props: { result: Result; names: [string, string] }) {
+  const known = new Set(["n", "excluded_items", "candidate", "baseline", "comparison", "decision", "applied", "dataset", "baseline_report"]);
+  const order = (k: string) => ["benchmark", "agreement", "bias"].indexOf(k) + 1 || 99;
+  const extra = Object.entries(props.result)
+    .filter(([k, v]) => !known.has(k) && v && typeof v === "object")
+    .sort(([a], [b]) => order(a) - order(b));
+  const base = props.result.baseline_report as Record<string, unknown> | null | undefined;
   return (
     <>
       {extra.map(([k, v]) => (
-        <Card title={k.replace(/_/g, " ")}>
-          <table>
-            <tbody>
-              {Object.entries(v as Record<string, unknown>).map(([name, value]) => (
-                <tr>
-                  <td>{name}</td>
-                  <td class="mono">{typeof value === "number" ? (Math.abs(value) <= 1 ? pct(value) : num(value)) : JSON.stringify(value)}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
+        <Card title={`${k.replace(/_/g, " ")}${props.result.dataset ? ` · ${props.result.dataset.name}` : ""}`}>
+          <div class={base && base[k] ? "grid two" : ""} data-testid={`section-${k}`}>
+            <div>
+              {base && base[k] ? <h3>{props.names[0]}</h3> : null}
+              <Section value={v} depth={0} />
+            </div>
+            {base && base[k] ? (
+              <div>
+                <h3>{props.names[1]}</h3>
+                <Section value={base[k]} depth={0} />
+              </div>
+            ) : null}
+          </div>
         </Card>
       ))}
     </>
@@ -182,9 +237,14 @@ export function EvaluationLive(props: { e: EvaluationWithNames; ctx: PageCtx; ca
       </Card>
       {r ? (
         <>
+          {r.dataset ? (
+            <p class="muted" data-testid="benchmark-dataset">
+              On benchmark dataset <strong>{r.dataset.name}</strong> ({r.dataset.format}); categories are its subsets.
+            </p>
+          ) : null}
           <div class="grid two">
             <MetricsColumn title={`${e.candidateName} (candidate)`} m={r.candidate} />
-            <MetricsColumn title={`${e.baselineName ?? "baseline"} (baseline)`} m={r.baseline} />
+            {r.baseline ? <MetricsColumn title={`${e.baselineName ?? "baseline"} (baseline)`} m={r.baseline} /> : null}
           </div>
           <div class="grid two">
             <Card title="Accuracy per category">
@@ -192,7 +252,7 @@ export function EvaluationLive(props: { e: EvaluationWithNames; ctx: PageCtx; ca
             </Card>
             <Card title="Accuracy per source">
               <ChartCanvas id="source-chart" label="accuracy per source" config={breakdownChart("by_source", r, names)} height={220} />
-              {r.candidate.by_source.human ? (
+              {r.candidate.by_source.human && r.baseline ? (
                 <p class="small" data-testid="human-agreement">
                   Agreement with human labels: {e.candidateName} {pct(r.candidate.by_source.human.accuracy)} ({r.candidate.by_source.human.n} items),{" "}
                   {e.baselineName} {pct(r.baseline.by_source.human?.accuracy)}
@@ -200,6 +260,7 @@ export function EvaluationLive(props: { e: EvaluationWithNames; ctx: PageCtx; ca
               ) : null}
             </Card>
           </div>
+          {r.comparison && r.decision ? (
           <div class="grid two">
             <Card title="Paired comparison">
               <dl class="kv">
@@ -235,7 +296,8 @@ export function EvaluationLive(props: { e: EvaluationWithNames; ctx: PageCtx; ca
               </ul>
             </Card>
           </div>
-          <ExtraSections result={r} />
+          ) : null}
+          <ExtraSections result={r} names={names} />
         </>
       ) : ended ? null : (
         <Card>

@@ -23,7 +23,12 @@ export function heldoutChart(view: HeldoutView) {
   };
 }
 
-export function HeldoutPage(props: { ctx: PageCtx; view: HeldoutView; result?: { inserted: number; duplicates: number; received: number } | null }) {
+export function HeldoutPage(props: {
+  ctx: PageCtx;
+  view: HeldoutView;
+  canEvaluate: boolean;
+  result?: { inserted: number; duplicates: number; received: number } | null;
+}) {
   const { view } = props;
   const total = view.counts.reduce((a, c) => a + c.n, 0);
   const bySource = (s: string) => view.counts.filter((c) => c.source === s).reduce((a, c) => a + c.n, 0);
@@ -107,6 +112,63 @@ export function HeldoutPage(props: { ctx: PageCtx; view: HeldoutView; result?: {
           <input type="file" name="file" accept=".jsonl,.ndjson,application/jsonl,application/x-ndjson,text/plain" required />
           <button type="submit">Upload</button>
         </form>
+      </Card>
+      <Card title="Benchmark datasets">
+        {view.datasets.length ? (
+          <table data-testid="datasets">
+            <thead>
+              <tr>
+                <th>Dataset</th>
+                <th>Format</th>
+                <th class="num">Items</th>
+                <th>Subsets</th>
+                <th>Imported</th>
+                {props.canEvaluate ? <th>Evaluate a version on it</th> : null}
+              </tr>
+            </thead>
+            <tbody>
+              {view.datasets.map((d) => (
+                <tr>
+                  <td>
+                    <strong>{d.name}</strong> {d.status === "ready" ? null : <Badge value={d.status} />}
+                  </td>
+                  <td>{d.format}</td>
+                  <td class="num">{num(d.itemCount)}</td>
+                  <td class="small">
+                    {Object.entries(d.subsets)
+                      .map(([k, n]) => `${k} ${n}`)
+                      .join(" · ")}
+                  </td>
+                  <td class="small">{when(d.createdAt)}</td>
+                  {props.canEvaluate ? (
+                    <td>
+                      <form method="post" action="/ui/evaluations" class="inline">
+                        <CsrfField ctx={props.ctx} />
+                        <input type="hidden" name="evaluator" value={view.evaluator.name} />
+                        <input type="hidden" name="dataset" value={d.name} />
+                        <select name="version">
+                          {[...view.versions]
+                            .sort((a, b) => b.number - a.number)
+                            .map((v) => (
+                              <option value={v.name}>
+                                {v.name} ({v.status})
+                              </option>
+                            ))}
+                        </select>
+                        <input type="number" name="limit" min="1" placeholder="all items" style="width:90px" />
+                        <button type="submit" class="secondary">
+                          Evaluate
+                        </button>
+                      </form>
+                    </td>
+                  ) : null}
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        ) : (
+          <Empty>No benchmark datasets. Import RewardBench, JudgeBench, MT-Bench human judgments, RM-Bench or your own pairs with POST /v1/datasets.</Empty>
+        )}
       </Card>
       <Card title="Newest items">
         {view.recent.length ? (

@@ -1,13 +1,13 @@
 // Evaluations list and detail, live region and cancel (speaks HTTP; admin only).
 import type { Hono } from "hono";
 import { listEvaluators } from "../../evaluators";
-import { getEvaluation, listEvaluations, stopEvaluation } from "../../evaluation";
+import { getEvaluation, listEvaluations, startEvaluation, stopEvaluation } from "../../evaluation";
 import { findEvaluatorById } from "../../db/queries/evaluators";
 import { ApiError } from "../../lib/errors";
 import { decodePageCursor, encodePageCursor } from "../../lib/page-cursor";
 import { isUuid } from "../../lib/uuid";
 import { EvaluationLive, EvaluationPage, EvaluationsPage } from "../pages/evaluations";
-import { doneRedirect, pageCtx, render, requireAdmin } from "../render";
+import { doneRedirect, field, pageCtx, render, requireAdmin } from "../render";
 import type { UiEnv } from "../ui-env";
 
 function uuidParam(id: string): string {
@@ -35,7 +35,7 @@ export function registerEvaluationRoutes(ui: Hono<UiEnv>): void {
     const evaluator = await findEvaluatorById(c.var.deps.database.db, e.evaluatorId);
     return render(
       c,
-      `Evaluation ${e.candidateName} vs ${e.baselineName ?? "—"}`,
+      e.baselineName ? `Evaluation ${e.candidateName} vs ${e.baselineName}` : `Evaluation of ${e.candidateName}`,
       (ctx) => <EvaluationPage ctx={ctx} e={e} evaluatorName={evaluator?.name ?? "?"} canCancel={Boolean(c.var.deps.jobs)} />,
       { charts: true },
     );
@@ -46,6 +46,26 @@ export function registerEvaluationRoutes(ui: Hono<UiEnv>): void {
     const e = await getEvaluation(c.var.deps, uuidParam(c.req.param("id")));
     c.header("cache-control", "no-store");
     return c.html(<EvaluationLive e={e} ctx={pageCtx(c)} canCancel={Boolean(c.var.deps.jobs)} />);
+  });
+
+  // Evaluate a version on a benchmark dataset (the held-out page's form); the active version is the baseline.
+  ui.post("/ui/evaluations", async (c) => {
+    requireAdmin(c);
+    const body = await c.req.parseBody();
+    const version = field(body, "version");
+    const dataset = field(body, "dataset");
+    if (!version || !dataset) throw new ApiError("validation_failed", "choose a dataset and a version");
+    const limitText = field(body, "limit");
+    const limit = limitText ? Number(limitText) : undefined;
+    if (limit !== undefined && (!Number.isInteger(limit) || limit < 1)) throw new ApiError("validation_failed", "limit: a whole number of items, at least 1");
+    const e = await startEvaluation(c.var.deps, {
+      evaluator: field(body, "evaluator") || undefined,
+      version,
+      dataset,
+      ...(limit ? { limit } : {}),
+      actor: c.var.auth.actor,
+    });
+    return doneRedirect(c, `/ui/evaluations/${e.id}`, `Evaluation of ${e.candidateName} on ${dataset} started.`);
   });
 
   ui.post("/ui/evaluations/:id/cancel", async (c) => {

@@ -12,7 +12,7 @@ export function registerHeldoutRoutes(ui: Hono<UiEnv>): void {
   ui.get("/ui/heldout", async (c) => {
     requireAdmin(c);
     const view = await heldoutView(c.var.deps, { evaluator: c.req.query("evaluator") || undefined });
-    return render(c, "Held-out set", (ctx) => <HeldoutPage ctx={ctx} view={view} />, { charts: true });
+    return render(c, "Held-out set", (ctx) => <HeldoutPage ctx={ctx} view={view} canEvaluate={Boolean(c.var.deps.jobs)} />, { charts: true });
   });
 
   ui.post("/ui/heldout/upload", async (c) => {
@@ -23,6 +23,6 @@ export function registerHeldoutRoutes(ui: Hono<UiEnv>): void {
     if (!(file instanceof File) || file.size === 0) throw new ApiError("validation_failed", "choose a JSONL file to upload");
     const result = await importHeldout(c.var.deps, { evaluator, items: parseHeldoutJsonl(await file.text()) });
     const view = await heldoutView(c.var.deps, { evaluator });
-    return render(c, "Held-out set", (ctx) => <HeldoutPage ctx={ctx} view={view} result={result} />, { charts: true });
+    return render(c, "Held-out set", (ctx) => <HeldoutPage ctx={ctx} view={view} result={result} canEvaluate={Boolean(c.var.deps.jobs)} />, { charts: true });
   });
 }
