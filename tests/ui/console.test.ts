@@ -260,6 +260,7 @@ describe.skipIf(!HAVE_CHROMIUM)("web console in Chromium", () => {
     const after = await page.goto(`${server.url}/ui/evaluators/default`);
     expect(new URL(page.url()).pathname).toBe("/ui/login");
     expect(after?.status()).toBe(200);
+    await shot(page, "login");
     await context.close();
   });
 });

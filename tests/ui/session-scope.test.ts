@@ -60,4 +60,19 @@ describe("console sessions", () => {
     expect(admin.status).toBe(303);
     expect(admin.headers.get("location")).toBe("/ui/judgments");
   });
+
+  it("creates a key bound to an evaluator with limits from the keys form", async () => {
+    const cookie = await signIn(ADMIN_KEY);
+    const csrf = decodeURIComponent(/sj_csrf=([^;]+)/.exec(cookie)![1]!).split(".")[0]!;
+    const res = await t.app.request("http://127.0.0.1/ui/keys", {
+      method: "POST",
+      headers: { "content-type": "application/x-www-form-urlencoded", origin: "http://127.0.0.1", cookie },
+      body: new URLSearchParams({ _csrf: csrf, name: "form-key", scope: "judge", evaluators: "team-a", rate_limit_rpm: "30", token_budget_per_day: "" }),
+    });
+    expect(res.status).toBe(201);
+    expect(await res.text()).toMatch(/sj_[A-Za-z0-9_-]{20,}/);
+    const keys = await t.call("GET", "/v1/keys", undefined, ADMIN);
+    const made = keys.json.data.find((k: { name: string }) => k.name === "form-key");
+    expect(made).toMatchObject({ scope: "judge", evaluators: ["team-a"], rate_limit_rpm: 30 });
+  });
 });

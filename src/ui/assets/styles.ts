@@ -29,7 +29,7 @@ td.num, th.num { text-align:right; font-variant-numeric:tabular-nums; }
 .error-box { border:1px solid #f3b8b5; background:#fff4f3; color:var(--bad); padding:12px 14px; border-radius:8px; margin-bottom:16px; }
 .flash { border:1px solid #b7e1c1; background:#f0fbf3; color:var(--ok); padding:10px 14px; border-radius:8px; margin-bottom:16px; }
 .chart { position:relative; height:260px; }
-form.inline { display:inline-flex; gap:6px; align-items:center; margin:0; }
+form.inline { display:inline-flex; flex-wrap:wrap; gap:6px; align-items:center; margin:0; } button { white-space:nowrap; }
 input, select, textarea { font:inherit; padding:5px 8px; border:1px solid #c7ced6; border-radius:6px; background:#fff; }
 button, .button { font:inherit; padding:5px 12px; border-radius:6px; border:1px solid var(--accent); background:var(--accent); color:#fff; cursor:pointer; }
 button.secondary { background:#fff; color:var(--accent); } button.danger { background:var(--bad); border-color:var(--bad); }

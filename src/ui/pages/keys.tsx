@@ -1,9 +1,9 @@
 // API keys: create (the secret shown once), list, revoke (pure).
-import type { KeyRow } from "../../keys";
+import type { KeyWithEvaluators } from "../../keys";
 import { Badge, Card, Empty, when } from "../components";
 import { CsrfField, type PageCtx } from "../layout";
 
-export function KeysPage(props: { ctx: PageCtx; keys: KeyRow[]; created?: { key: KeyRow; secret: string } | null }) {
+export function KeysPage(props: { ctx: PageCtx; keys: KeyWithEvaluators[]; created?: { key: KeyWithEvaluators; secret: string } | null }) {
   return (
     <>
       {props.created ? (
@@ -21,6 +21,9 @@ export function KeysPage(props: { ctx: PageCtx; keys: KeyRow[]; created?: { key:
             <option value="judge">judge: judge and read judgments</option>
             <option value="admin">admin: everything</option>
           </select>
+          <input name="evaluators" maxlength={1000} placeholder="Evaluators, comma-separated (empty: all)" size={34} />
+          <input type="number" name="rate_limit_rpm" min="1" placeholder="requests/min" style="width:120px" />
+          <input type="number" name="token_budget_per_day" min="1" placeholder="tokens/day" style="width:120px" />
           <button type="submit">Create key</button>
         </form>
       </Card>
@@ -31,6 +34,8 @@ export function KeysPage(props: { ctx: PageCtx; keys: KeyRow[]; created?: { key:
               <tr>
                 <th>Name</th>
                 <th>Scope</th>
+                <th>Evaluators</th>
+                <th>Limits</th>
                 <th>Prefix</th>
                 <th>Created</th>
                 <th>Status</th>
@@ -43,6 +48,11 @@ export function KeysPage(props: { ctx: PageCtx; keys: KeyRow[]; created?: { key:
                   <td>{k.name}</td>
                   <td>
                     <Badge value={k.scope} />
+                  </td>
+                  <td>{k.evaluatorNames ? k.evaluatorNames.join(", ") : <span class="muted">all</span>}</td>
+                  <td class="small">
+                    {k.rateLimitRpm ? `${k.rateLimitRpm}/min` : "default rate"}
+                    {k.tokenBudgetPerDay ? ` · ${k.tokenBudgetPerDay.toLocaleString("en-US")} tokens/day` : ""}
                   </td>
                   <td class="mono">{k.prefix}…</td>
                   <td class="small">{when(k.createdAt)}</td>

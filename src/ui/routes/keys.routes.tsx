@@ -21,7 +21,26 @@ export function registerKeyRoutes(ui: Hono<UiEnv>): void {
     const scope = field(body, "scope");
     if (!name || name.length > 100) throw new ApiError("validation_failed", "name: 1 to 100 characters");
     if (scope !== "judge" && scope !== "admin") throw new ApiError("validation_failed", "scope: judge or admin");
-    const created = await createKey(c.var.deps, { name, scope });
+    const evaluators = field(body, "evaluators")
+      .split(",")
+      .map((x) => x.trim())
+      .filter(Boolean);
+    const limit = (k: string) => {
+      const v = field(body, k);
+      if (!v) return undefined;
+      const n = Number(v);
+      if (!Number.isInteger(n) || n < 1) throw new ApiError("validation_failed", `${k}: a whole number, at least 1`);
+      return n;
+    };
+    const rpm = limit("rate_limit_rpm");
+    const tokens = limit("token_budget_per_day");
+    const created = await createKey(c.var.deps, {
+      name,
+      scope,
+      ...(evaluators.length ? { evaluators } : {}),
+      ...(rpm ? { rateLimitRpm: rpm } : {}),
+      ...(tokens ? { tokenBudgetPerDay: tokens } : {}),
+    });
     const keys = await listKeys(c.var.deps);
     return render(c, "API keys", (ctx) => <KeysPage ctx={ctx} keys={keys} created={created} />, { status: 201 });
   });
