@@ -2,11 +2,12 @@ import type { AppDeps } from "../deps";
 import {
   findCachedJudgment,
   insertJudgment,
+  insertJudgmentWithPoolEntry,
   type JudgmentRow,
   type JudgmentWithNames,
   type NewJudgment,
 } from "../db/queries/judgments";
-import { addToPool } from "../db/queries/traffic";
+import { addToPool, instructionHash } from "../db/queries/traffic";
 import type { StoredSample, Usage } from "../db/schema";
 import { judgePair, type JudgeOutcome } from "./judge";
 import { ApiError } from "../lib/errors";
@@ -174,8 +175,10 @@ export async function judgeOne(ctx: JudgeCallContext, req: JudgeRequest): Promis
     ...(s.member !== undefined ? { member: s.member } : {}),
   }));
   const failed = outcome.verdict === null;
-  const row = await insertJudgment(db, {
+  // The judgment and its training-pool entry in one statement (one round trip, both or neither).
+  const row = await insertJudgmentWithPoolEntry(db, {
     ...base,
+    id: crypto.randomUUID(),
     status: failed ? "failed" : "ok",
     verdict: outcome.verdict,
     confidence: outcome.confidence,
@@ -187,8 +190,7 @@ export async function judgeOne(ctx: JudgeCallContext, req: JudgeRequest): Promis
     usage: outcome.usage,
     latencyMs,
     error: failed ? `judge_output_invalid: none of ${rawOutputs.length} outputs held a valid verdict` : null,
-  });
-  await feedPool(ctx, target, req.instruction, row.id);
+  }, { hash: await instructionHash(req.instruction) });
   ctx.deps.metrics?.judgment({
     evaluator: target.evaluator.name,
     status: row.status,
