@@ -7,6 +7,7 @@ import {
   type JudgmentWithNames,
   type NewJudgment,
 } from "../db/queries/judgments";
+import { bumpJudgeStats, type JudgeStatsDelta } from "../db/queries/judge-stats";
 import { addToPool, instructionHash } from "../db/queries/traffic";
 import type { StoredSample, Usage } from "../db/schema";
 import { judgePair, type JudgeOutcome } from "./judge";
@@ -83,6 +84,7 @@ export async function judgeOne(ctx: JudgeCallContext, req: JudgeRequest): Promis
   if (req.cache !== false) {
     const hit = await findCachedJudgment(db, { evaluatorId: target.evaluator.id, versionId: target.version.id, requestHash: hash });
     if (hit) {
+      await recordStats(ctx, target, { cacheHit: true });
       ctx.deps.metrics?.judgment({ evaluator: target.evaluator.name, status: hit.status, verdict: hit.verdict ?? "none", cached: true });
       return {
         judgment: withNames(hit, target),
@@ -146,6 +148,7 @@ export async function judgeOne(ctx: JudgeCallContext, req: JudgeRequest): Promis
       });
       id = row.id;
       await feedPool(ctx, target, req.instruction, id);
+      await recordStats(ctx, target, { cacheHit: false, stored: { failed: true, promptTokens: 0, completionTokens: 0, llmRequests: 0, votes: 0, invalidVotes: 0, latencyMs } });
     } catch (storeErr) {
       ctx.logger.error({ err: String(storeErr) }, "could not store the failed judgment");
     }
@@ -175,8 +178,10 @@ export async function judgeOne(ctx: JudgeCallContext, req: JudgeRequest): Promis
     ...(s.member !== undefined ? { member: s.member } : {}),
   }));
   const failed = outcome.verdict === null;
-  // The judgment and its training-pool entry in one statement (one round trip, both or neither).
-  const row = await insertJudgmentWithPoolEntry(db, {
+  const v = outcome.votes;
+  // The judgment and its training-pool entry in one statement (one round trip, both or neither),
+  // side by side with the daily stats upsert.
+  const [row] = await Promise.all([insertJudgmentWithPoolEntry(db, {
     ...base,
     id: crypto.randomUUID(),
     status: failed ? "failed" : "ok",
@@ -190,7 +195,20 @@ export async function judgeOne(ctx: JudgeCallContext, req: JudgeRequest): Promis
     usage: outcome.usage,
     latencyMs,
     error: failed ? `judge_output_invalid: none of ${rawOutputs.length} outputs held a valid verdict` : null,
-  }, { hash: await instructionHash(req.instruction) });
+  }, { hash: await instructionHash(req.instruction) }),
+    recordStats(ctx, target, {
+      cacheHit: false,
+      stored: {
+        failed,
+        promptTokens: outcome.usage.prompt_tokens,
+        completionTokens: outcome.usage.completion_tokens,
+        llmRequests: outcome.usage.llm_requests,
+        votes: v.A + v.B + v.tie + v.invalid,
+        invalidVotes: v.invalid,
+        latencyMs,
+      },
+    }),
+  ]);
   ctx.deps.metrics?.judgment({
     evaluator: target.evaluator.name,
     status: row.status,
@@ -218,5 +236,15 @@ async function feedPool(ctx: JudgeCallContext, target: JudgeTarget, instruction:
     await addToPool(ctx.deps.database.db, target.evaluator.id, "judge", [{ instruction, metadata: { judgment_id: judgmentId } }]);
   } catch (err) {
     ctx.logger.warn({ err: String(err), judgment_id: judgmentId }, "could not add the instruction to the traffic pool");
+  }
+}
+
+/** The console's daily numbers (judge_daily_stats); losing one count must not fail a served verdict. */
+async function recordStats(ctx: JudgeCallContext, target: JudgeTarget, d: Omit<JudgeStatsDelta, "evaluatorId" | "day">) {
+  try {
+    const day = ctx.deps.clock.now().toISOString().slice(0, 10);
+    await bumpJudgeStats(ctx.deps.database.db, { ...d, evaluatorId: target.evaluator.id, day });
+  } catch (err) {
+    ctx.logger.warn({ err: String(err) }, "could not update the daily judge stats");
   }
 }

@@ -10,7 +10,12 @@ import { STYLES_CSS } from "./assets/styles";
 import { ErrorBox } from "./components";
 import { LoginPage } from "./pages/login";
 import { page, render } from "./render";
+import { registerEvaluationRoutes } from "./routes/evaluations.routes";
+import { registerHeldoutRoutes } from "./routes/heldout.routes";
+import { registerJudgmentRoutes } from "./routes/judgments.routes";
+import { registerKeyRoutes } from "./routes/keys.routes";
 import { registerOverviewRoutes } from "./routes/overview.routes";
+import { registerTrainingRoutes } from "./routes/training.routes";
 import { registerVersionRoutes } from "./routes/versions.routes";
 import { csrfMatches, ensureCsrfToken, sessionAuth, signIn, signOut } from "./session";
 import type { UiEnv } from "./ui-env";
@@ -107,6 +112,11 @@ export function createUiRouter() {
 
   registerOverviewRoutes(ui);
   registerVersionRoutes(ui);
+  registerJudgmentRoutes(ui);
+  registerEvaluationRoutes(ui);
+  registerTrainingRoutes(ui);
+  registerHeldoutRoutes(ui);
+  registerKeyRoutes(ui);
 
   ui.onError((err, c) => {
     const apiErr =

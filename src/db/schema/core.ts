@@ -142,6 +142,8 @@ export const judgments = pgTable(
     index("judgments_evaluator_created_idx").on(t.evaluatorId, t.createdAt),
     index("judgments_request_hash_idx").on(t.requestHash),
     index("judgments_version_idx").on(t.versionId),
+    // The console's instruction search (word match, any language): a GIN index, not a scan.
+    index("judgments_instruction_fts_idx").using("gin", sql`to_tsvector('simple', ${t.instruction})`),
   ],
 );
 

@@ -3,3 +3,4 @@ export * from "./evaluation";
 export * from "./training";
 export * from "./datasets";
 export * from "./hardening";
+export * from "./dashboard";

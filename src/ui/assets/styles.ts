@@ -13,8 +13,8 @@ header.top .who button { background:none; border:1px solid #475569; color:#e2e8f
 main { max-width:1200px; margin:0 auto; padding:20px 24px 48px; }
 h1 { font-size:22px; margin:4px 0 16px; } h2 { font-size:16px; margin:0 0 10px; } h3 { font-size:14px; margin:12px 0 6px; }
 .crumbs { color:var(--muted); margin-bottom:4px; }
-.grid { display:grid; gap:16px; grid-template-columns:repeat(auto-fit, minmax(260px, 1fr)); margin-bottom:16px; }
-.grid.two { grid-template-columns:repeat(auto-fit, minmax(440px, 1fr)); }
+.grid { display:grid; gap:16px; grid-template-columns:repeat(auto-fit, minmax(200px, 1fr)); margin-bottom:16px; }
+.grid.two { grid-template-columns:repeat(auto-fit, minmax(440px, 1fr)); } .grid.three { grid-template-columns:repeat(auto-fit, minmax(330px, 1fr)); }
 .card { background:var(--card); border:1px solid var(--line); border-radius:10px; padding:16px; margin-bottom:16px; }
 .stat .v { font-size:24px; font-weight:650; } .stat .l { color:var(--muted); }
 table { width:100%; border-collapse:collapse; } th, td { text-align:left; padding:7px 8px; border-bottom:1px solid var(--line); vertical-align:top; }
