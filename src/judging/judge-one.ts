@@ -2,12 +2,13 @@ import type { AppDeps } from "../deps";
 import {
   findCachedJudgment,
   insertJudgment,
+  insertJudgmentWithPoolEntry,
   type JudgmentRow,
   type JudgmentWithNames,
   type NewJudgment,
 } from "../db/queries/judgments";
 import { bumpJudgeStats, type JudgeStatsDelta } from "../db/queries/judge-stats";
-import { addToPool } from "../db/queries/traffic";
+import { addToPool, instructionHash } from "../db/queries/traffic";
 import type { StoredSample, Usage } from "../db/schema";
 import { judgePair, type JudgeOutcome } from "./judge";
 import { ApiError } from "../lib/errors";
@@ -177,8 +178,12 @@ export async function judgeOne(ctx: JudgeCallContext, req: JudgeRequest): Promis
     ...(s.member !== undefined ? { member: s.member } : {}),
   }));
   const failed = outcome.verdict === null;
-  const row = await insertJudgment(db, {
+  const v = outcome.votes;
+  // The judgment and its training-pool entry in one statement (one round trip, both or neither),
+  // side by side with the daily stats upsert.
+  const [row] = await Promise.all([insertJudgmentWithPoolEntry(db, {
     ...base,
+    id: crypto.randomUUID(),
     status: failed ? "failed" : "ok",
     verdict: outcome.verdict,
     confidence: outcome.confidence,
@@ -190,21 +195,20 @@ export async function judgeOne(ctx: JudgeCallContext, req: JudgeRequest): Promis
     usage: outcome.usage,
     latencyMs,
     error: failed ? `judge_output_invalid: none of ${rawOutputs.length} outputs held a valid verdict` : null,
-  });
-  await feedPool(ctx, target, req.instruction, row.id);
-  const v = outcome.votes;
-  await recordStats(ctx, target, {
-    cacheHit: false,
-    stored: {
-      failed,
-      promptTokens: outcome.usage.prompt_tokens,
-      completionTokens: outcome.usage.completion_tokens,
-      llmRequests: outcome.usage.llm_requests,
-      votes: v.A + v.B + v.tie + v.invalid,
-      invalidVotes: v.invalid,
-      latencyMs,
-    },
-  });
+  }, { hash: await instructionHash(req.instruction) }),
+    recordStats(ctx, target, {
+      cacheHit: false,
+      stored: {
+        failed,
+        promptTokens: outcome.usage.prompt_tokens,
+        completionTokens: outcome.usage.completion_tokens,
+        llmRequests: outcome.usage.llm_requests,
+        votes: v.A + v.B + v.tie + v.invalid,
+        invalidVotes: v.invalid,
+        latencyMs,
+      },
+    }),
+  ]);
   ctx.deps.metrics?.judgment({
     evaluator: target.evaluator.name,
     status: row.status,

@@ -2,7 +2,10 @@ import type { Db } from "../db/client";
 import type { EvaluatorRow } from "../db/queries/evaluators";
 import type { VersionRow } from "../db/queries/versions";
 import type { JudgeVersionSpec } from "./judge";
-import type { EvaluatorScope } from "../lib/tenant";
+import { findEvaluatorWithActiveVersion } from "../db/queries/judge-target";
+import { ApiError } from "../lib/errors";
+import { evaluatorNotFound, inScope, type EvaluatorScope } from "../lib/tenant";
+import { DEFAULT_EVALUATOR } from "../evaluators/lookup";
 import { requireActiveVersion, requireVersion, resolveEvaluator } from "../evaluators/lookup";
 
 export type JudgeTarget = { evaluator: EvaluatorRow; version: VersionRow };
@@ -18,9 +21,27 @@ export async function resolveTarget(
   version: string | undefined,
   scope?: EvaluatorScope,
 ): Promise<JudgeTarget> {
+  if (version === undefined) return resolveActiveTarget(db, evaluatorName, scope);
   const evaluator = await resolveEvaluator(db, evaluatorName, scope);
   const row = version !== undefined ? await requireVersion(db, evaluator, version) : await requireActiveVersion(db, evaluator);
   return { evaluator, version: row };
+}
+
+/**
+ * The evaluator and its active version in one query (the common case: no pinned version). Same
+ * rules and 404s as resolveEvaluator + requireActiveVersion.
+ */
+async function resolveActiveTarget(db: Db, evaluatorName: string | undefined, scope?: EvaluatorScope): Promise<JudgeTarget> {
+  let found = evaluatorName === undefined && scope && scope.length === 1
+    ? await findEvaluatorWithActiveVersion(db, { id: scope[0]! })
+    : undefined;
+  const wanted = evaluatorName ?? DEFAULT_EVALUATOR;
+  if (!found) {
+    found = await findEvaluatorWithActiveVersion(db, { name: wanted });
+    if (!found || !inScope(scope, found.evaluator.id)) throw evaluatorNotFound(wanted);
+  }
+  if (!found.version) throw new ApiError("not_found", `evaluator '${found.evaluator.name}' has no active version`);
+  return { evaluator: found.evaluator, version: found.version };
 }
 
 export type EffectiveParams = { samples: number; swap: boolean; temperature: number | null };

@@ -1,8 +1,8 @@
-import { and, desc, eq, gte, lt, type SQL } from "drizzle-orm";
+import { and, desc, eq, gte, lt, sql, type SQL } from "drizzle-orm";
 import type { Db } from "../client";
 import type { PageCursor } from "../../lib/page-cursor";
 import { keyset, takePage } from "./keyset";
-import { evaluators, judgments, versions } from "../schema";
+import { evaluators, judgments, traffic, versions } from "../schema";
 
 export type JudgmentRow = typeof judgments.$inferSelect;
 export type NewJudgment = typeof judgments.$inferInsert;
@@ -93,4 +93,20 @@ export async function listJudgments(
     .limit(page.limit + 1);
   const { page: pageRows, next } = takePage(rows, page.limit, (r) => ({ ts: r.cursorTs, id: r.judgment.id }));
   return { rows: pageRows.map(flatten), next };
+}
+
+/**
+ * Stores a judgment and adds its instruction to the evaluator's training pool in one statement
+ * (a data-modifying CTE: one round trip, and both or neither). A pool duplicate is skipped.
+ */
+export async function insertJudgmentWithPoolEntry(db: Db, j: NewJudgment & { id: string }, pool: { hash: string }): Promise<JudgmentRow> {
+  const metadata = JSON.stringify({ judgment_id: j.id });
+  const entry = db.$with("pool_entry", { id: sql<string>`id` }).as(
+    sql`insert into ${traffic} (evaluator_id, instruction, metadata, source, hash)
+        values (${j.evaluatorId}, ${j.instruction}, ${metadata}::jsonb, 'judge', ${pool.hash})
+        on conflict (evaluator_id, hash) do nothing
+        returning id`,
+  );
+  const [row] = await db.with(entry).insert(judgments).values(j).returning();
+  return row!;
 }
