@@ -24,6 +24,16 @@ function safeNext(next: string | undefined): string {
   return next && next.startsWith("/") && !next.startsWith("//") && !next.startsWith("/\\") ? next : "/";
 }
 
+/**
+ * gzip on Node. On Workers the edge compresses for each client (and workerd's request carries the
+ * edge's Accept-Encoding, not the browser's), so compressing there would send gzip to clients that
+ * never asked for it.
+ */
+const compressOffWorkers: MiddlewareHandler<UiEnv> = async (c, next) => {
+  const onWorkers = typeof navigator !== "undefined" && navigator.userAgent === "Cloudflare-Workers";
+  return onWorkers ? next() : compress()(c, next);
+};
+
 /** Where "Back" on an error page goes: the referring console page when it is ours. */
 function backHref(referer: string | undefined, url: string): string {
   try {
@@ -77,7 +87,7 @@ export function createUiRouter() {
   });
 
   // Static files: vendored Chart.js and the console's own script and stylesheet.
-  ui.use("/ui/assets/*", compress());
+  ui.use("/ui/assets/*", compressOffWorkers);
   const asset = (type: string, body: () => Promise<string> | string) => async (c: import("hono").Context<UiEnv>) => {
     const text = await body();
     return c.body(text, 200, { "content-type": `${type}; charset=utf-8`, "cache-control": "public, max-age=3600" });
@@ -90,8 +100,8 @@ export function createUiRouter() {
     return asset("text/javascript", () => assets.chartJs())(c);
   });
 
-  ui.use("/", compress(), guard);
-  ui.use("/ui/*", compress(), originCheck(), guard);
+  ui.use("/", compressOffWorkers, guard);
+  ui.use("/ui/*", compressOffWorkers, originCheck(), guard);
 
   ui.get("/ui/login", async (c) => {
     const nextPath = safeNext(c.req.query("next"));
