@@ -34,6 +34,15 @@ const envSchema = z.object({
   TRAINING_SCHEDULE_MIN_NEW: int(0, 10_000_000).default(0),
   TRAINING_SCHEDULE_CRON: z.string().default("*/15 * * * *"),
   JOBS_ENABLED: bool.default(true),
+  // Several instances (issue 14): a run's or evaluation's lease lasts LEASE_MS and is renewed every
+  // LEASE_RENEW_MS; every instance looks for lapsed leases every LEASE_WATCH_MS and takes the work
+  // over, so a dead instance's work resumes within about LEASE_MS + LEASE_WATCH_MS + a job poll.
+  LEASE_MS: int(2_000, 600_000).default(6_000),
+  LEASE_RENEW_MS: int(100, 60_000).default(1_000),
+  LEASE_WATCH_MS: int(100, 60_000).default(1_000),
+  // The sweeper (one instance per tick, a pg-boss schedule) re-sends queued/running work that has
+  // no live lease and no waiting job.
+  SWEEP_CRON: z.string().default("* * * * *"),
   // Cloudflare Workers (issue 12): LLM calls one Workflow step starts before it ends its chunk.
   WORKFLOW_STEP_LLM_CALLS: int(1, 100_000).default(200),
   // Benchmark datasets (issue 8): the upload limit of POST /v1/datasets, streamed.
@@ -97,6 +106,8 @@ export type Config = {
   gate: { minDelta: number; alpha: number; consistencyTolerance: number };
   training: { maxConcurrentRuns: number; scheduleMinNew: number; scheduleCron: string };
   jobsEnabled: boolean;
+  /** Issue 14: leases of background work, the lease watch and the orphan sweeper. */
+  leases: { ms: number; renewMs: number; watchMs: number; sweepCron: string };
   /** Cloudflare Workflows (issue 12). */
   workflows: { stepLlmCalls: number };
   /** Benchmark datasets (issue 8). */
@@ -127,6 +138,9 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     );
   }
   const e = parsed.data;
+  if (e.LEASE_RENEW_MS * 2 > e.LEASE_MS) {
+    throw new ConfigError([`LEASE_RENEW_MS: must be at most half of LEASE_MS (${e.LEASE_MS}), so one late renewal does not lose the lease`]);
+  }
   const allowlist = parseAllowlist(e.LLM_BASE_URL_ALLOWLIST);
   if (allowlist.bad.length > 0) {
     throw new ConfigError([`LLM_BASE_URL_ALLOWLIST: not http(s) URLs: ${allowlist.bad.join(", ")}`]);
@@ -167,6 +181,7 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
       scheduleCron: e.TRAINING_SCHEDULE_CRON,
     },
     jobsEnabled: e.JOBS_ENABLED,
+    leases: { ms: e.LEASE_MS, renewMs: e.LEASE_RENEW_MS, watchMs: e.LEASE_WATCH_MS, sweepCron: e.SWEEP_CRON },
     workflows: { stepLlmCalls: e.WORKFLOW_STEP_LLM_CALLS },
     datasets: { bodyLimitBytes: e.DATASET_BODY_LIMIT_BYTES },
     limits: { rpm: e.RATE_LIMIT_RPM, tokensPerDay: e.TOKEN_BUDGET_PER_DAY, batchMaxSamples: e.JUDGE_BATCH_MAX_SAMPLES },

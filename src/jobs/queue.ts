@@ -10,7 +10,7 @@ export interface JobQueue {
   send(name: string, data: Record<string, unknown>, opts?: SendOptions): Promise<string | null>;
   work<T extends Record<string, unknown>>(
     name: string,
-    handler: (data: T, job: { id: string }) => Promise<void>,
+    handler: (data: T, job: JobContext) => Promise<void>,
     opts?: WorkOptions,
   ): Promise<void>;
   /** Cron schedule that sends `data` to `name`. */
@@ -20,12 +20,31 @@ export interface JobQueue {
    * the instance). Absent where it cannot (pg-boss: handlers notice the cancel flag themselves).
    */
   cancel?(name: string, singletonKey: string): Promise<void>;
+  /**
+   * Fails the job behind `singletonKey` that is still marked active although its worker is gone
+   * (its lease lapsed), so a `stately` queue lets the next job for that key start now instead of
+   * after the scheduler's own heartbeat check. Absent where the scheduler needs no help.
+   */
+  failActive?(name: string, singletonKey: string): Promise<number>;
   stop(): Promise<void>;
+  /** Aborted when stop() begins (the lease watch stops with it). */
+  readonly stopping?: AbortSignal;
   /** Jobs waiting and running per queue (metrics); optional for runners that cannot tell. */
   depth?(): Promise<Array<{ queue: string; queued: number; active: number }>>;
 }
 
+export interface JobContext {
+  id: string;
+  /** Aborted when this instance begins shutting down: checkpoint, hand the work back, return. */
+  signal: AbortSignal;
+}
+
 export interface QueueOptions {
+  /**
+   * pg-boss queue policy. `stately`: per singletonKey at most one job waiting and one active, so
+   * a run is never worked by two jobs at once and a "continue" sent while it runs waits its turn.
+   */
+  policy?: "standard" | "stately";
   /** A job whose worker stops heartbeating for this long is handed to another worker. */
   heartbeatSeconds?: number;
   retryLimit?: number;
@@ -34,7 +53,7 @@ export interface QueueOptions {
 }
 
 export interface SendOptions {
-  /** At most one queued-or-active job per key. */
+  /** The job's key: on a `stately` queue at most one waiting and one active job per key (a second send is a no-op). */
   singletonKey?: string;
   startAfterSeconds?: number;
 }

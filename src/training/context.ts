@@ -3,6 +3,7 @@ import { addRunUsage, renewLease, updateRun, type TrainingRunRow } from "../db/q
 import type { Logger } from "../lib/logger";
 import type { LlmClient } from "../llm/types";
 import { forEachConcurrent } from "../lib/concurrent";
+import { leaseAfterRenewal } from "../jobs/lease";
 import type { TrainingDeps } from "./deps";
 import type { RunParams } from "./params";
 import type { IterationRecord, RunState } from "./state";
@@ -34,6 +35,8 @@ export class RunContext {
     readonly evaluator: EvaluatorRow,
     readonly state: RunState,
     readonly iterations: IterationRecord[],
+    /** Aborted when this instance shuts down: the slice ends at the next item boundary and the run is handed back. */
+    private readonly shutdown?: AbortSignal,
   ) {
     this.log = deps.logger.child({ training_run: run.id });
     this.deadline = Date.now() + deps.timing.sliceMs;
@@ -54,6 +57,8 @@ export class RunContext {
   }
 
   shouldStop(): boolean {
+    // A shutdown ends the slice at once, progress or not: another instance continues the run.
+    if (!this.cause && this.shutdown?.aborted) this.cause = "slice";
     if (!this.cause && this.progressed && Date.now() >= this.deadline) this.cause = "slice";
     // A spent call budget implies finished items (calls happen inside items that then finish).
     if (!this.cause && this.deps.sliceEnds?.()) this.cause = "slice";
@@ -86,16 +91,23 @@ export class RunContext {
   }
 
   startHeartbeat(): void {
+    const leaseMs = this.deps.timing.leaseSeconds * 1000;
+    let lastRenewedAt = Date.now();
     const beat = async () => {
       if (this.closed) return;
+      let renewed: boolean | "error" = "error";
       try {
         const lease = await renewLease(this.deps.db, this.run.id, this.deps.workerId, this.deps.timing.leaseSeconds);
-        if (!lease) this.stop("lease_lost");
-        else if (lease.cancelRequested) this.stop("cancel");
-        await this.flushUsage();
+        renewed = lease !== undefined;
+        if (lease?.cancelRequested) this.stop("cancel");
       } catch (err) {
         this.log.warn({ err: String(err) }, "training heartbeat failed");
       }
+      // Renewals failing for a whole lease mean another instance may have taken the run: stop.
+      const now = Date.now();
+      if (leaseAfterRenewal({ renewed, now, lastRenewedAt, leaseMs }) !== "held") this.stop("lease_lost");
+      if (renewed === true) lastRenewedAt = now;
+      await this.flushUsage().catch((err: unknown) => this.log.warn({ err: String(err) }, "could not flush token usage"));
       if (!this.closed) this.timer = setTimeout(() => void beat(), this.deps.timing.heartbeatMs);
     };
     this.timer = setTimeout(() => void beat(), this.deps.timing.heartbeatMs);

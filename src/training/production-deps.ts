@@ -20,7 +20,8 @@ export function createTrainingDeps(deps: AppDeps, overrides: Partial<TrainingDep
     },
     evaluation: createCandidateEvaluator(deps),
     workerId: `worker-${crypto.randomUUID()}`,
-    timing: DEFAULT_TIMING,
+    // Issue 14: a short lease renewed every second, so a dead instance's run is taken over in seconds.
+    timing: { ...DEFAULT_TIMING, leaseSeconds: deps.config.leases.ms / 1000, heartbeatMs: deps.config.leases.renewMs },
     ...overrides,
   };
 }

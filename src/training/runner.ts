@@ -38,7 +38,7 @@ const STOPPED: StepResult = { kind: "stopped" };
  * records what it finished, so whatever point a previous attempt reached, this one continues
  * from there without redoing finished items.
  */
-export async function runTraining(deps: TrainingDeps, runId: string): Promise<RunOutcome> {
+export async function runTraining(deps: TrainingDeps, runId: string, opts: { shutdown?: AbortSignal } = {}): Promise<RunOutcome> {
   const leased = await acquireLease(deps.db, runId, deps.workerId, deps.timing.leaseSeconds);
   if (!leased) {
     const run = await getRun(deps.db, runId);
@@ -56,6 +56,7 @@ export async function runTraining(deps: TrainingDeps, runId: string): Promise<Ru
     evaluator,
     structuredClone(leased.state),
     structuredClone(leased.iterations),
+    opts.shutdown,
   );
   ctx.startHeartbeat();
   try {

@@ -15,7 +15,7 @@ import { ApiError } from "../lib/errors";
 import type { PageCursor } from "../lib/page-cursor";
 import { datasetLines, type DatasetFormat } from "./dataset";
 import type { RunParamsInput } from "./params";
-import { startTrainingRun, TRAINING_QUEUE } from "./service";
+import { enqueueRun, startTrainingRun, TRAINING_QUEUE } from "./service";
 
 // Training runs as the API shows and manages them (touches the database).
 
@@ -100,6 +100,12 @@ export async function cancelTrainingRun(deps: Pick<AppDeps, "database" | "clock"
   const updated = (await requestCancel(db, id, deps.clock.now())) ?? run;
   // Stopped in the database already; an instance left alive would only find the run ended.
   if (updated.status === "canceled") await deps.jobs?.cancel?.(TRAINING_QUEUE, id).catch(() => undefined);
+  // Nobody holds it (an orphan whose job was lost, or a run between slices): send it a job, so the
+  // next free runner of the fleet ends it now (its fine-tuning job, its evaluation) instead of at
+  // the sweeper's next pass. A no-op where a job already waits (stately queue).
+  else if (deps.jobs && !(updated.leaseUntil && updated.leaseUntil.getTime() > deps.clock.now().getTime())) {
+    await enqueueRun(deps.jobs, id).catch(() => undefined);
+  }
   return viewOf(db, updated, evaluatorName);
 }
 

@@ -7,13 +7,17 @@ import { completeParams, RunParamsSchema, type RunParamsInput } from "./params";
 export const TRAINING_QUEUE = "training.run";
 export const TRAINING_SCHEDULE_QUEUE = "training.schedule";
 
-// Heartbeats make pg-boss hand the job of a dead process to another worker within ~10 s (its
-// minimum); the hour-long expiry only bounds a stuck handler, since a handler works in slices
-// of a few minutes and then re-enqueues the run.
+export const TRAINING_SWEEP_QUEUE = "training.sweep";
+
+// One job per run and state (stately, keyed by the run id): a run is never worked by two jobs at
+// once, and the "continue" a slice sends while its job is active waits for that job to end.
+// No pg-boss retries: a lapsed lease is taken over by the lease watch within seconds, an orphan
+// re-sent by the sweeper. The heartbeat stays as pg-boss's own backstop; the hour-long expiry only
+// bounds a stuck handler, since a handler works in slices of a few minutes and then re-enqueues.
 export const TRAINING_QUEUE_OPTIONS: QueueOptions = {
+  policy: "stately",
   heartbeatSeconds: 10,
-  retryLimit: 5,
-  retryDelaySeconds: 2,
+  retryLimit: 0,
   expireInSeconds: 3600,
 };
 

@@ -1,14 +1,28 @@
 import { clearAllLeases, resumableRunIds } from "../db/queries/training";
+import { claimLapsedRuns, unleasedRunIds } from "../db/queries/training-leases";
 import type { WorkerRegistrar } from "../deps";
+import { startLeaseWatch, sweep, type LeasedWork } from "../jobs/lease-watch";
+import type { JobQueue } from "../jobs/queue";
+import type { Db } from "../db/client";
 import type { TrainingDeps } from "./deps";
 import { createTrainingDeps } from "./production-deps";
 import { runTraining } from "./runner";
 import { startScheduledRuns } from "./schedule";
-import { enqueueRun, TRAINING_QUEUE, TRAINING_QUEUE_OPTIONS, TRAINING_SCHEDULE_QUEUE } from "./service";
+import { enqueueRun, TRAINING_QUEUE, TRAINING_QUEUE_OPTIONS, TRAINING_SCHEDULE_QUEUE, TRAINING_SWEEP_QUEUE } from "./service";
+
+/** Training runs as the lease watch and the sweeper see them. */
+export function leasedRuns(db: Db, jobs: JobQueue): LeasedWork {
+  return {
+    queue: TRAINING_QUEUE,
+    claimLapsed: () => claimLapsedRuns(db),
+    unleased: () => unleasedRunIds(db),
+    resend: (id) => enqueueRun(jobs, id),
+  };
+}
 
 /**
- * Registers the training job handler (and the schedule when enabled). `overrides` lets a test
- * swap parts of the production deps (e.g. faster timing).
+ * Registers the training job handler (and the schedule when enabled), the lease watch and the
+ * orphan sweeper. `overrides` lets a test swap parts of the production deps (e.g. faster timing).
  */
 export function trainingRegistrar(overrides: Partial<TrainingDeps> = {}): WorkerRegistrar {
   return async (deps) => {
@@ -22,14 +36,15 @@ export function trainingRegistrar(overrides: Partial<TrainingDeps> = {}): Worker
     const here = new Set<string>();
     await jobs.work<{ runId?: unknown }>(
       TRAINING_QUEUE,
-      async (data) => {
+      async (data, job) => {
         const runId = data.runId;
         if (typeof runId !== "string" || here.has(runId)) return;
         here.add(runId);
         try {
-          const outcome = await runTraining(tdeps, runId);
-          // Another process holds the lease; if it died the lease lapses, so look again then.
-          if (outcome.kind === "busy") await enqueueRun(jobs, runId, tdeps.timing.leaseSeconds);
+          const outcome = await runTraining(tdeps, runId, { shutdown: job.signal });
+          // "busy": another instance holds the lease; if it dies, the lease watch hands the run on.
+          // "continue" (a slice ended, a shutdown, a fine-tuning job to poll): the lease is released
+          // by now, and the stately queue starts the next job once this one returns.
           if (outcome.kind === "continue") await enqueueRun(jobs, runId, outcome.delaySeconds);
         } finally {
           here.delete(runId);
@@ -40,9 +55,19 @@ export function trainingRegistrar(overrides: Partial<TrainingDeps> = {}): Worker
       { localConcurrency: Math.max(4, deps.config.training.maxConcurrentRuns + 1) },
     );
 
-    // A process killed mid-run leaves the run queued or running: resume it now rather than
-    // waiting for pg-boss to notice the missing heartbeat.
+    // A process killed mid-run leaves the run queued or running: send it again now (a no-op where
+    // a job already waits); the lease decides who works it.
     for (const id of await resumableRunIds(tdeps.db)) await enqueueRun(jobs, id);
+
+    const work = leasedRuns(tdeps.db, jobs);
+    startLeaseWatch({ jobs, works: [work], intervalMs: deps.config.leases.watchMs, logger: tdeps.logger, signal: jobs.stopping });
+    await jobs.ensureQueue(TRAINING_SWEEP_QUEUE, { retryLimit: 0 });
+    await jobs.work(TRAINING_SWEEP_QUEUE, async () => {
+      const r = await sweep(jobs, work, tdeps.logger);
+      if (r.tookOver > 0) tdeps.logger.info(r, "training sweep");
+    });
+    // A schedule: pg-boss sends one job per tick for the whole fleet, so one instance sweeps.
+    await jobs.schedule(TRAINING_SWEEP_QUEUE, deps.config.leases.sweepCron);
 
     if (deps.config.training.scheduleMinNew > 0) {
       await jobs.ensureQueue(TRAINING_SCHEDULE_QUEUE, { retryLimit: 0 });

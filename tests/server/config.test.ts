@@ -32,6 +32,7 @@ describe("parseConfig", () => {
       llm: { baseURL: "https://api.openai.com/v1", timeoutMs: 60_000, maxRetries: 3, concurrency: 32 },
       gate: { minDelta: 0.01, alpha: 0.05, consistencyTolerance: 0.02 },
       training: { maxConcurrentRuns: 1, scheduleMinNew: 0, scheduleCron: "*/15 * * * *" },
+      leases: { ms: 6000, renewMs: 1000, watchMs: 1000, sweepCron: "* * * * *" },
     });
     // The SDK refuses an empty key; local providers accept any placeholder.
     expect(c.llm.apiKey).not.toBe("");
@@ -63,6 +64,10 @@ describe("parseConfig", () => {
       JOBS_ENABLED: "false",
       WORKFLOW_STEP_LLM_CALLS: "50",
       DATASET_BODY_LIMIT_BYTES: "4096",
+      LEASE_MS: "10000",
+      LEASE_RENEW_MS: "2000",
+      LEASE_WATCH_MS: "500",
+      SWEEP_CRON: "*/2 * * * *",
     });
     expect(c).toEqual({
       port: 9000,
@@ -79,11 +84,16 @@ describe("parseConfig", () => {
       gate: { minDelta: 0.05, alpha: 0.1, consistencyTolerance: 0 },
       training: { maxConcurrentRuns: 2, scheduleMinNew: 500, scheduleCron: "0 3 * * *" },
       jobsEnabled: false,
+      leases: { ms: 10_000, renewMs: 2000, watchMs: 500, sweepCron: "*/2 * * * *" },
       workflows: { stepLlmCalls: 50 },
       datasets: { bodyLimitBytes: 4096 },
       limits: { rpm: 0, tokensPerDay: 0, batchMaxSamples: 1000 },
       judgeDeadlineMs: 120_000,
     });
+  });
+
+  it("refuses a lease renewed less often than twice per lease (one late renewal would lose it)", () => {
+    expect(configError({ LEASE_MS: "3000", LEASE_RENEW_MS: "2000" }).message).toMatch(/LEASE_RENEW_MS/);
   });
 
   it("treats an empty variable as unset, as shells and .env files write it", () => {

@@ -66,6 +66,11 @@ export const evaluations = pgTable(
     // Issue 8: a benchmark evaluation runs on a named dataset instead of the held-out set.
     datasetId: uuid("dataset_id"),
     actor: text("actor"),
+    // Issue 14: the instance running a standalone evaluation holds it while lease_until is in the
+    // future and renews it by heartbeat; a lapsed lease is taken over by another instance.
+    // (An evaluation a training run started is covered by its run's lease.)
+    leaseOwner: text("lease_owner"),
+    leaseUntil: timestamp("lease_until", { withTimezone: true, mode: "date" }),
     createdAt: createdAt(),
     startedAt: timestamp("started_at", { withTimezone: true, mode: "date" }),
     finishedAt: timestamp("finished_at", { withTimezone: true, mode: "date" }),
