@@ -93,6 +93,7 @@ async function runLeased(deps: AppDeps, jobs: JobQueue, id: string, workerId: st
   const db = deps.database.db;
   const timing = { ms: deps.config.leases.ms, renewMs: deps.config.leases.renewMs };
   if (!(await acquireEvaluationLease(db, id, workerId, timing.ms))) return;
+  log.info({ evaluation_id: id, worker: workerId }, "working evaluation");
   const lost = new AbortController();
   const keeper = keepLease({
     renew: () => renewEvaluationLease(db, id, workerId, timing.ms),

@@ -59,6 +59,8 @@ export async function runTraining(deps: TrainingDeps, runId: string, opts: { shu
     opts.shutdown,
   );
   ctx.startHeartbeat();
+  // Which instance works the run now (after a takeover, the log of the new holder says so).
+  ctx.log.info({ worker: deps.workerId, step: leased.currentStep, status: leased.status }, "working training run");
   try {
     if (leased.status === "queued") await updateRun(deps.db, runId, { status: "running" }, deps.clock.now(), deps.workerId);
     const result = ctx.stopCause() === "cancel" ? STOPPED : await executeSteps(ctx);

@@ -1,0 +1,109 @@
+import postgres from "postgres";
+import { startFakeLlm, type FakeLlm } from "../fake-llm/server";
+import { trainingFake, type TrainingFake } from "../fake-llm/training";
+import { createScratchPostgres } from "../helpers/test-db";
+import { startServer, type ServerProcess } from "../server/spawn-server";
+
+/**
+ * Several selfjudge processes on one scratch PostgreSQL database and one fake LLM (shared by the
+ * fleet process test and bench/multi-instance.ts). The fake's annotation calls take `delayMs` and
+ * are tracked per prompt, so takeover duplicates and concurrent double work can be counted.
+ */
+export interface Fleet {
+  fake: FakeLlm;
+  sim: TrainingFake;
+  servers: ServerProcess[];
+  /** Direct connection to the fleet's database, for lease and row checks. */
+  sql: postgres.Sql;
+  url: string;
+  calls: AnnotationCalls;
+  start(extraEnv?: Record<string, string>): Promise<ServerProcess>;
+  /** The instance whose log says it works `id` with the worker id now holding the lease. */
+  holder(owner: string): ServerProcess | undefined;
+  close(): Promise<void>;
+}
+
+export interface AnnotationCalls {
+  delayMs: number;
+  /** Completed calls per prompt (a pair in one order). */
+  done: Map<string, number>;
+  /** Prompts in flight now, with how many calls each. */
+  inFlight: Map<string, number>;
+  /** Highest number of calls in flight at once for one prompt (2 = two instances on the same item). */
+  maxConcurrentSame: number;
+  total: number;
+  /** When each prompt's last call completed (ms since epoch). */
+  doneAt: Map<string, number>;
+}
+
+export async function startFleet(serverUrl: string, o: { delayMs?: number; env?: Record<string, string> } = {}): Promise<Fleet> {
+  const calls: AnnotationCalls = { delayMs: o.delayMs ?? 300, done: new Map(), inFlight: new Map(), maxConcurrentSame: 0, total: 0, doneAt: new Map() };
+  const sim = trainingFake({
+    annotationGate: async (req) => {
+      const key = JSON.stringify(req.messages);
+      calls.total += 1;
+      const n = (calls.inFlight.get(key) ?? 0) + 1;
+      calls.inFlight.set(key, n);
+      calls.maxConcurrentSame = Math.max(calls.maxConcurrentSame, n);
+      await new Promise((r) => setTimeout(r, calls.delayMs));
+      if (n === 1) calls.inFlight.delete(key);
+      else calls.inFlight.set(key, n - 1);
+      calls.done.set(key, (calls.done.get(key) ?? 0) + 1);
+      calls.doneAt.set(key, Date.now());
+    },
+  });
+  const fake = await startFakeLlm({ behavior: sim.behavior });
+  const scratch = await createScratchPostgres(serverUrl, "sj_fleet");
+  const sql = postgres(scratch.url, { max: 2, onnotice: () => {} });
+  const servers: ServerProcess[] = [];
+  return {
+    fake,
+    sim,
+    servers,
+    sql,
+    url: scratch.url,
+    calls,
+    async start(extraEnv = {}) {
+      const s = await startServer({
+        DATABASE_URL: scratch.url,
+        OPENAI_BASE_URL: fake.url,
+        JUDGE_MODEL: "fake-judge",
+        OPENAI_API_KEY: "k",
+        LLM_MAX_RETRIES: "0",
+        ...o.env,
+        ...extraEnv,
+      });
+      servers.push(s);
+      await s.ready(90_000);
+      return s;
+    },
+    holder(owner) {
+      return servers.find((s) => s.child.exitCode === null && s.child.signalCode === null && s.output().includes(`"worker":"${owner}"`));
+    },
+    async close() {
+      await Promise.all(servers.splice(0).map((s) => s.stop("SIGKILL")));
+      await sql.end({ timeout: 5 });
+      await fake.close();
+      await scratch.drop();
+    },
+  };
+}
+
+/** Polls `read` every 50 ms until `cond` holds; returns the value and the ms it took. */
+export async function waitFor<T>(read: () => Promise<T>, cond: (v: T) => boolean, timeoutMs: number, what: string): Promise<{ value: T; ms: number }> {
+  const started = Date.now();
+  for (;;) {
+    const value = await read();
+    if (cond(value)) return { value, ms: Date.now() - started };
+    if (Date.now() - started > timeoutMs) throw new Error(`${what}: not within ${timeoutMs} ms (last: ${JSON.stringify(value)})`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+export async function runLease(sql: postgres.Sql, id: string): Promise<{ owner: string | null; status: string; annotated: number }> {
+  const [row] = await sql<{ owner: string | null; status: string; annotated: number }[]>`
+    select r.lease_owner as owner, r.status,
+      (select count(distinct pair_id)::int from training_judgments j where j.run_id = r.id) as annotated
+    from training_runs r where r.id = ${id}`;
+  return row!;
+}
