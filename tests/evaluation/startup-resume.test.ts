@@ -42,6 +42,7 @@ describe("evaluations at startup", () => {
     online = await createTestApp({ llmUrl: fake.url, env: { LLM_MAX_RETRIES: "0" }, jobs: true, database: offline.database });
     for (const ev of [queued, half]) {
       const done = await waitDone(online, ev.id);
+      expect(done.error ?? null, JSON.stringify(done).slice(0, 500)).toBeNull();
       expect(done.status).toBe("completed");
       const units = await online.database.db
         .select({ item: evaluationItems.heldoutItemId, version: evaluationItems.versionId })
