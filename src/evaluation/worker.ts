@@ -75,12 +75,16 @@ export const registerEvaluationWorker: WorkerRegistrar = async (deps) => {
   for (const id of await resumableEvaluationIds(db)) await sendEvaluation(jobs, id);
 
   const work = leasedEvaluations(db, jobs);
-  startLeaseWatch({ jobs, works: [work], intervalMs: deps.config.leases.watchMs, logger: log, signal: jobs.stopping });
+  // PGlite is one process (its data-folder lock): no other instance to take over from, and a
+  // lease that lapses there only means a stalled event loop, not a dead holder.
+  if (deps.database.kind !== "pglite") {
+    startLeaseWatch({ jobs, works: [work], intervalMs: deps.config.leases.watchMs, logger: log, signal: jobs.stopping });
+  }
   await jobs.ensureQueue(EVALUATION_SWEEP_QUEUE, { retryLimit: 0 });
   await jobs.work(EVALUATION_SWEEP_QUEUE, async () => {
     const r = await sweep(jobs, work, log);
     if (r.tookOver > 0) log.info(r, "evaluation sweep");
-  });
+  }, { pollingIntervalSeconds: 5 }); // a job a minute: no need to poll often
   await jobs.schedule(EVALUATION_SWEEP_QUEUE, deps.config.leases.sweepCron);
 };
 

@@ -60,12 +60,16 @@ export function trainingRegistrar(overrides: Partial<TrainingDeps> = {}): Worker
     for (const id of await resumableRunIds(tdeps.db)) await enqueueRun(jobs, id);
 
     const work = leasedRuns(tdeps.db, jobs);
-    startLeaseWatch({ jobs, works: [work], intervalMs: deps.config.leases.watchMs, logger: tdeps.logger, signal: jobs.stopping });
+    // PGlite is one process (its data-folder lock): no other instance to take over from, and a
+    // lease that lapses there only means a stalled event loop, not a dead holder.
+    if (deps.database.kind !== "pglite") {
+      startLeaseWatch({ jobs, works: [work], intervalMs: deps.config.leases.watchMs, logger: tdeps.logger, signal: jobs.stopping });
+    }
     await jobs.ensureQueue(TRAINING_SWEEP_QUEUE, { retryLimit: 0 });
     await jobs.work(TRAINING_SWEEP_QUEUE, async () => {
       const r = await sweep(jobs, work, tdeps.logger);
       if (r.tookOver > 0) tdeps.logger.info(r, "training sweep");
-    });
+    }, { pollingIntervalSeconds: 5 }); // a job a minute: no need to poll often
     // A schedule: pg-boss sends one job per tick for the whole fleet, so one instance sweeps.
     await jobs.schedule(TRAINING_SWEEP_QUEUE, deps.config.leases.sweepCron);
 

@@ -2,7 +2,8 @@ import { afterAll, describe, expect, it } from "vitest";
 import { samplePool } from "../fake-llm/training";
 import { ON_POSTGRES } from "../helpers/test-db";
 import { finished, waitForRun } from "../training/helpers";
-import { runLease, startFleet, waitFor, type Fleet } from "./fleet-env";
+import { heldoutItems } from "../evaluation/helpers";
+import { evaluationLease, runLease, startFleet, waitFor, type Fleet } from "./fleet-env";
 
 const N = 2;
 
@@ -16,7 +17,7 @@ describe.skipIf(!ON_POSTGRES)("three instances on one PostgreSQL (PostgreSQL leg
   });
 
   it("SIGKILL of the run's holder: another takes over within 15 s; SIGTERM hands it on within 2 s; it completes with nothing duplicated", async () => {
-    fleet = await startFleet(process.env.DATABASE_URL!, { delayMs: 300 });
+    fleet = await startFleet(process.env.DATABASE_URL!, { delayMs: 300, slowDelayMs: 800 });
     const f = fleet;
     // One first, so the others start on a migrated database (they would wait on its lock anyway).
     await f.start();
@@ -84,4 +85,40 @@ describe.skipIf(!ON_POSTGRES)("three instances on one PostgreSQL (PostgreSQL leg
     expect(evals!.n).toBe(1);
     console.log(JSON.stringify({ takeover_ms: took.ms, handoff_ms: handed.ms, repeated: repeated.length, in_flight_at_kill: inFlightAtKill.size }));
   }, 240_000);
+
+  it("SIGKILL of an evaluation's holder: another instance finishes it within 15 s, no unit judged twice", async () => {
+    const f = fleet!;
+    // The first test left one instance alive; two more join.
+    await Promise.all([f.start(), f.start()]);
+    const live = () => f.servers.find((s) => s.child.exitCode === null && s.child.signalCode === null)!;
+    const post = (path: string, body: unknown) =>
+      live().fetchJson(path, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
+    expect((await post("/v1/heldout", { items: heldoutItems(48, "fleet") })).status).toBe(200);
+    const version = await post("/v1/versions", { model: "fake-slow" });
+    expect(version.status).toBe(201);
+    const created = await post("/v1/evaluations", { version: version.json.name, against: "v1" });
+    expect(created.status).toBe(202);
+    const id = created.json.id as string;
+
+    const mid = await waitFor(() => evaluationLease(f.sql, id), (r) => r.owner !== null && r.done >= 8, 60_000, "evaluation under way");
+    const dead = mid.value.owner!;
+    const victim = f.holder(dead);
+    expect(victim, `no instance logged worker ${dead}`).toBeDefined();
+    victim!.child.kill("SIGKILL");
+    const inFlightAtKill = new Set(f.slowCalls.inFlight.keys());
+    const killedAt = Date.now();
+    const took = await waitFor(() => evaluationLease(f.sql, id), (r) => (r.owner !== null && r.owner !== dead) || r.status === "completed", 30_000, "evaluation takeover");
+    expect(took.ms).toBeLessThanOrEqual(15_000);
+
+    const end = await waitFor(() => evaluationLease(f.sql, id), (r) => ["completed", "failed", "canceled"].includes(r.status), 120_000, "evaluation end");
+    expect(end.value.status).toBe("completed");
+    // Every (item, version) once: 48 items × 2 versions.
+    expect(end.value.done).toBe(96);
+    expect(f.slowCalls.maxConcurrentSame).toBe(1);
+    const repeated = [...f.slowCalls.done].filter(([, n]) => n > 1).map(([k]) => k);
+    const unexplained = repeated.filter((k) => !inFlightAtKill.has(k) && killedAt - (f.slowCalls.doneAt.get(k) ?? 0) > 1000);
+    expect(unexplained).toEqual([]);
+    console.log(JSON.stringify({ evaluation_takeover_ms: took.ms, repeated: repeated.length, in_flight_at_kill: inFlightAtKill.size }));
+  }, 240_000);
+
 });

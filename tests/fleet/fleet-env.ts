@@ -17,6 +17,8 @@ export interface Fleet {
   sql: postgres.Sql;
   url: string;
   calls: AnnotationCalls;
+  /** Judge calls to the model `fake-slow` (a candidate version evaluated in the background), tracked the same way. */
+  slowCalls: AnnotationCalls;
   start(extraEnv?: Record<string, string>): Promise<ServerProcess>;
   /** The instance whose log says it works `id` with the worker id now holding the lease. */
   holder(owner: string): ServerProcess | undefined;
@@ -36,23 +38,34 @@ export interface AnnotationCalls {
   doneAt: Map<string, number>;
 }
 
-export async function startFleet(serverUrl: string, o: { delayMs?: number; env?: Record<string, string> } = {}): Promise<Fleet> {
-  const calls: AnnotationCalls = { delayMs: o.delayMs ?? 300, done: new Map(), inFlight: new Map(), maxConcurrentSame: 0, total: 0, doneAt: new Map() };
-  const sim = trainingFake({
-    annotationGate: async (req) => {
-      const key = JSON.stringify(req.messages);
-      calls.total += 1;
-      const n = (calls.inFlight.get(key) ?? 0) + 1;
-      calls.inFlight.set(key, n);
-      calls.maxConcurrentSame = Math.max(calls.maxConcurrentSame, n);
-      await new Promise((r) => setTimeout(r, calls.delayMs));
-      if (n === 1) calls.inFlight.delete(key);
-      else calls.inFlight.set(key, n - 1);
-      calls.done.set(key, (calls.done.get(key) ?? 0) + 1);
-      calls.doneAt.set(key, Date.now());
-    },
-  });
-  const fake = await startFakeLlm({ behavior: sim.behavior });
+function tracked(delayMs: number): { calls: AnnotationCalls; gate: (req: { messages: unknown }) => Promise<void> } {
+  const calls: AnnotationCalls = { delayMs, done: new Map(), inFlight: new Map(), maxConcurrentSame: 0, total: 0, doneAt: new Map() };
+  const gate = async (req: { messages: unknown }) => {
+    const key = JSON.stringify(req.messages);
+    calls.total += 1;
+    const n = (calls.inFlight.get(key) ?? 0) + 1;
+    calls.inFlight.set(key, n);
+    calls.maxConcurrentSame = Math.max(calls.maxConcurrentSame, n);
+    await new Promise((r) => setTimeout(r, calls.delayMs));
+    const left = (calls.inFlight.get(key) ?? 1) - 1;
+    if (left === 0) calls.inFlight.delete(key);
+    else calls.inFlight.set(key, left);
+    calls.done.set(key, (calls.done.get(key) ?? 0) + 1);
+    calls.doneAt.set(key, Date.now());
+  };
+  return { calls, gate };
+}
+
+export async function startFleet(serverUrl: string, o: { delayMs?: number; slowDelayMs?: number; env?: Record<string, string> } = {}): Promise<Fleet> {
+  const annotation = tracked(o.delayMs ?? 300);
+  const slow = tracked(o.slowDelayMs ?? 1000);
+  const calls = annotation.calls;
+  const sim = trainingFake({ annotationGate: annotation.gate });
+  const behavior: typeof sim.behavior = async (req, ctx) => {
+    if (req.model === "fake-slow") await slow.gate(req);
+    return sim.behavior(req, ctx);
+  };
+  const fake = await startFakeLlm({ behavior });
   const scratch = await createScratchPostgres(serverUrl, "sj_fleet");
   const sql = postgres(scratch.url, { max: 2, onnotice: () => {} });
   const servers: ServerProcess[] = [];
@@ -63,6 +76,7 @@ export async function startFleet(serverUrl: string, o: { delayMs?: number; env?:
     sql,
     url: scratch.url,
     calls,
+    slowCalls: slow.calls,
     async start(extraEnv = {}) {
       const s = await startServer({
         DATABASE_URL: scratch.url,
@@ -105,5 +119,13 @@ export async function runLease(sql: postgres.Sql, id: string): Promise<{ owner: 
     select r.lease_owner as owner, r.status,
       (select count(distinct pair_id)::int from training_judgments j where j.run_id = r.id) as annotated
     from training_runs r where r.id = ${id}`;
+  return row!;
+}
+
+export async function evaluationLease(sql: postgres.Sql, id: string): Promise<{ owner: string | null; status: string; done: number }> {
+  const [row] = await sql<{ owner: string | null; status: string; done: number }[]>`
+    select e.lease_owner as owner, e.status,
+      (select count(*)::int from evaluation_items i where i.evaluation_id = e.id) as done
+    from evaluations e where e.id = ${id}`;
   return row!;
 }
