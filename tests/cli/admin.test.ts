@@ -4,6 +4,9 @@ import { byModelJudge, heldoutItems } from "../evaluation/helpers";
 import { startFakeLlm, type FakeLlm } from "../fake-llm/server";
 import { runCli, serveTestApp, tempDir, writeJsonl } from "./helpers";
 
+// Each test spawns the CLI several times; on a loaded 2-core CI box a spawn can take seconds.
+const SLOW = { timeout: 180_000 };
+
 // The held-out, dataset, evaluation, key and judgment commands as a user runs them: spawned CLI,
 // real server on PGlite with its background workers, fake LLM whose judges differ by model name.
 const ADMIN_KEY = "cli-admin-key-0123456789";
@@ -15,7 +18,7 @@ const admin = { authorization: `Bearer ${ADMIN_KEY}` };
 
 beforeAll(async () => {
   fake = await startFakeLlm({ behavior: byModelJudge });
-  server = await serveTestApp({ llmUrl: fake.url, jobs: true, env: { SELFJUDGE_ADMIN_KEY: ADMIN_KEY } });
+  server = await serveTestApp({ llmUrl: fake.url, jobs: true, env: { SELFJUDGE_ADMIN_KEY: ADMIN_KEY, LLM_TIMEOUT_MS: "30000" } });
   env = { SELFJUDGE_URL: server.url, SELFJUDGE_API_KEY: ADMIN_KEY };
   dir = tempDir();
   for (const model of ["oracle", "contrarian"]) {
@@ -27,7 +30,7 @@ afterAll(async () => {
   await fake?.close();
 });
 
-describe("selfjudge heldout", () => {
+describe("selfjudge heldout", SLOW, () => {
   it("imports a JSONL file (again: all duplicates) and lists it as a table and as JSON", async () => {
     const file = writeJsonl(join(dir, "heldout.jsonl"), heldoutItems(12, "cli"));
     const first = await runCli(["heldout", "import", file, "--json"], env);
@@ -61,7 +64,7 @@ describe("selfjudge heldout", () => {
   });
 });
 
-describe("selfjudge datasets", () => {
+describe("selfjudge datasets", SLOW, () => {
   it("imports a file under a name, lists it and shows its subsets; a taken name and a missing --format exit 2", async () => {
     const rows = heldoutItems(6, "ds").map((r, i) => ({ id: `d${i}`, ...r, source: undefined }));
     const file = writeJsonl(join(dir, "pairs.jsonl"), rows);
@@ -88,7 +91,7 @@ describe("selfjudge datasets", () => {
   });
 });
 
-describe("selfjudge eval run --watch", () => {
+describe("selfjudge eval run --watch", SLOW, () => {
   it("follows an evaluation to the end with progress lines, then prints the result table", async () => {
     const run = await runCli(["eval", "run", "--version", "v2", "--watch"], env);
     expect(run.code, run.stderr).toBe(0);
@@ -138,7 +141,7 @@ describe("selfjudge eval run --watch", () => {
   });
 });
 
-describe("selfjudge keys and judgments", () => {
+describe("selfjudge keys and judgments", SLOW, () => {
   it("creates a judge key (secret printed once), lists it, and revokes it so it stops working", async () => {
     const created = await runCli(["keys", "create", "--name", "ci", "--scope", "judge", "--rpm", "600", "--json"], env);
     expect(created.code, created.stderr).toBe(0);
@@ -187,7 +190,7 @@ describe("selfjudge keys and judgments", () => {
   });
 });
 
-describe("every command group", () => {
+describe("every command group", SLOW, () => {
   it("has --help with an example; an unreachable server exits 2", async () => {
     for (const args of [["heldout", "import"], ["datasets", "import"], ["eval", "run"], ["train", "start"], ["runs", "list"], ["export"], ["keys", "create"], ["judgments", "list"]]) {
       const help = await runCli([...args, "--help"], env);
@@ -199,5 +202,5 @@ describe("every command group", () => {
     expect(down.stderr).toContain("cannot reach selfjudge at http://127.0.0.1:9");
     const version = await runCli(["--version"], env);
     expect(version).toMatchObject({ code: 0, stdout: "0.1.0\n" });
-  }, 90_000);
+  });
 });

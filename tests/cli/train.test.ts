@@ -3,6 +3,9 @@ import { startFakeLlm, type FakeLlm } from "../fake-llm/server";
 import { isTrainedJudge, samplePool, trainingFake } from "../fake-llm/training";
 import { readJsonl, runCli, serveTestApp } from "./helpers";
 
+// Each test spawns the CLI several times; on a loaded 2-core CI box a spawn can take seconds.
+const SLOW = { timeout: 180_000 };
+
 // Training from the terminal: `train start --watch` to the end, `runs list|show|cancel`, and
 // `export RUN` — spawned CLI, real server on PGlite with pg-boss workers, the training fake LLM.
 let fake: FakeLlm;
@@ -14,7 +17,7 @@ beforeAll(async () => {
   // Trained judges are better than the seed, so the gate promotes the candidate.
   const sim = trainingFake({ accuracy: (req) => (isTrainedJudge(req) ? 0.95 : 0.6) });
   fake = await startFakeLlm({ behavior: sim.behavior });
-  server = await serveTestApp({ llmUrl: fake.url, jobs: true });
+  server = await serveTestApp({ llmUrl: fake.url, jobs: true, env: { LLM_TIMEOUT_MS: "30000" } });
   env = { SELFJUDGE_URL: server.url };
   const pool = samplePool(120, "cli");
   expect((await server.t.call("POST", "/v1/traffic", { items: pool })).status).toBe(200);
@@ -26,7 +29,7 @@ afterAll(async () => {
   await fake?.close();
 });
 
-describe("selfjudge train start --watch", () => {
+describe("selfjudge train start --watch", SLOW, () => {
   it("follows a run to completion with progress lines, then prints the per-iteration table", async () => {
     const run = await runCli(["train", "start", ...RUN, "--watch"], env);
     expect(run.code, run.stderr).toBe(0);
@@ -60,7 +63,7 @@ describe("selfjudge train start --watch", () => {
     expect(readJsonl(dpo.stdout)).toHaveLength(body.counters.dpo_pairs);
     expect((await runCli(["export", id, "--format", "kto"], env)).code).toBe(2);
     expect((await runCli(["export", "00000000-0000-4000-8000-000000000000"], env)).code).toBe(2);
-  }, 120_000);
+  });
 
   it("--watch on an external-backend run stops at waiting_external and says what it needs (exit 0)", async () => {
     const run = await runCli(["train", "start", "-e", "external-one", ...RUN, "--backend", "external", "--watch", "--json", "-q"], env);
@@ -72,7 +75,7 @@ describe("selfjudge train start --watch", () => {
     const cancel = await runCli(["runs", "cancel", body.id, "--json"], env);
     expect(cancel.code, cancel.stderr).toBe(0);
     expect(JSON.parse(cancel.stdout).id).toBe(body.id);
-  }, 120_000);
+  });
 
   it("exits 2 on bad parameters before anything starts", async () => {
     expect((await runCli(["train", "start", "--iterations", "0"], env)).code).toBe(2);
