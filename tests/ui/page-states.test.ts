@@ -24,7 +24,7 @@ async function evaluationCount(): Promise<number> {
   return res.json.data.length;
 }
 
-describe.skipIf(!HAVE_CHROMIUM)("console page states and forms in Chromium", () => {
+describe.skipIf(!HAVE_CHROMIUM)("console page states and forms in Chromium", { timeout: 90_000 }, () => {
   beforeAll(async () => {
     fake = await startFakeLlm({ behavior: async (req, ctx) => (await gate.wait(), byModelJudge(req, ctx)) });
     t = await createTestApp({ llmUrl: fake.url, jobs: true });

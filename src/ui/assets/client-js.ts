@@ -36,10 +36,14 @@ export const CLIENT_JS = `(function () {
     var msg = form.getAttribute && form.getAttribute("data-confirm");
     if (msg && !window.confirm(msg)) { e.preventDefault(); return; }
     form.setAttribute("aria-busy", "true");
-    form.querySelectorAll("button[type=submit], button:not([type])").forEach(function (b) {
-      b.disabled = true;
-      if (b.getAttribute("data-busy")) b.textContent = b.getAttribute("data-busy");
-    });
+    // Disabled after the browser has read the form: a disabled submitter would drop its own
+    // name=value (the feedback form's A/B/tie buttons) from what is sent.
+    setTimeout(function () {
+      form.querySelectorAll("button[type=submit], button:not([type])").forEach(function (b) {
+        b.disabled = true;
+        if (b.getAttribute("data-busy")) b.textContent = b.getAttribute("data-busy");
+      });
+    }, 0);
   });
   // Back/forward cache: a page shown again must not keep its forms disabled.
   window.addEventListener("pageshow", function () {
