@@ -23,7 +23,7 @@ describe("DPO on the OpenAI backend", () => {
     const start = await t.call("POST", "/v1/training/runs", { ...RUN, evaluator: "dpo", backend: "openai", method: "dpo", dpo_beta: 0.2 });
     expect(start.status, start.text).toBe(202);
     expect(start.json.params).toMatchObject({ backend: "openai", method: "dpo", dpo_beta: 0.2 });
-    const run = await waitForRun(t, start.json.id, finished);
+    const run = await waitForRun(t, start.json.id, finished, 110_000);
     expect(run.error).toBeNull();
     expect(run.status).toBe("completed");
     const [it1] = run.iterations;
@@ -47,7 +47,7 @@ describe("DPO on the OpenAI backend", () => {
     }
     expect(it1.training).toMatchObject({ job_id: ft.jobs[0]!.id, method: "dpo" });
     expect(it1.candidate.model).toBe(ft.jobs[0]!.fine_tuned_model);
-  });
+  }, 120_000);
 
   it("method is refused (422, nothing created, no LLM call) unless the backend is openai; dpo_beta needs method dpo", async () => {
     const { t, fake } = env;
