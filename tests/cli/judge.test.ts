@@ -5,6 +5,9 @@ import { oracleJudge } from "../fake-llm/judges";
 import { startFakeLlm, type FakeLlm } from "../fake-llm/server";
 import { pairLine, readJsonl, runCli, runCliOnTty, serveTestApp, spawnCli, tempDir, writeJsonl } from "./helpers";
 
+// Each test spawns the CLI several times; on a loaded 2-core CI box a spawn can take seconds.
+const SLOW = { timeout: 180_000 };
+
 let fake: FakeLlm;
 let server: Awaited<ReturnType<typeof serveTestApp>>;
 let env: Record<string, string>;
@@ -12,7 +15,8 @@ let dir: string;
 
 beforeAll(async () => {
   fake = await startFakeLlm({ behavior: oracleJudge });
-  server = await serveTestApp({ llmUrl: fake.url });
+  // A generous LLM timeout: on a loaded CI box a slow fake answer must not turn into a failed pair.
+  server = await serveTestApp({ llmUrl: fake.url, env: { LLM_TIMEOUT_MS: "30000" } });
   env = { SELFJUDGE_URL: server.url };
   dir = tempDir();
 });
@@ -21,7 +25,7 @@ afterAll(async () => {
   await fake?.close();
 });
 
-describe("selfjudge judge FILE", () => {
+describe("selfjudge judge FILE", SLOW, () => {
   it("judges every pair through the batch endpoint, keeps ids, and prints a JSON summary", async () => {
     const rows = [pairLine("b"), pairLine("b"), pairLine("b"), pairLine("a"), pairLine("none")];
     const file = writeJsonl(join(dir, "pairs.jsonl"), rows);
@@ -149,7 +153,7 @@ describe("selfjudge judge FILE", () => {
   });
 });
 
-describe("progress", () => {
+describe("progress", SLOW, () => {
   it("prints plain progress lines when stderr is not a terminal", async () => {
     const file = writeJsonl(join(dir, "plain.jsonl"), [pairLine("a"), pairLine("b"), pairLine("b")]);
     const run = await runCli(["judge", file], env);
@@ -169,7 +173,7 @@ describe("progress", () => {
   });
 });
 
-describe("resume and interruption", () => {
+describe("resume and interruption", SLOW, () => {
   it("resumes after a kill mid-file: no result line is written twice and every pair ends up judged once", async () => {
     const rows = Array.from({ length: 60 }, (_, i) => pairLine(i % 3 === 0 ? "a" : "b"));
     const file = writeJsonl(join(dir, "resume.jsonl"), rows);
