@@ -51,8 +51,7 @@ export async function watchJob<T>(o: WatchOptions<T>): Promise<{ job: T; interru
       }
       return;
     }
-    const pct = v.total > 0 ? ` (${((v.done / v.total) * 100).toFixed(1)}%)` : "";
-    const line = `${v.label} ${v.done}/${v.total}${pct}`;
+    const line = v.total > 0 ? `${v.label} ${v.done}/${v.total} (${((v.done / v.total) * 100).toFixed(1)}%)` : v.label;
     const now = performance.now();
     if (line !== lastLine || now - lastLineAt >= (o.quietMs ?? 10_000)) {
       o.io.stderr.write(`${line}\n`);
