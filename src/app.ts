@@ -10,7 +10,7 @@ import { dataExceptionCode, errorForLog, isConnectionError } from "./db/errors";
 import { ApiError, problemBody } from "./lib/errors";
 import { idempotency } from "./middleware/idempotency";
 import { inputHygiene } from "./middleware/input-hygiene";
-import { isStreamedUpload } from "./lib/streamed-upload";
+import { CONSOLE_DATASET_UPLOAD, isStreamedUpload } from "./lib/streamed-upload";
 import { rateLimit } from "./middleware/rate-limit";
 import { metricsHandler } from "./middleware/metrics";
 import { createRouter } from "./lib/router";
@@ -63,8 +63,18 @@ export function createApp(deps: AppDeps) {
       throw new ApiError("payload_too_large", `request body exceeds ${deps.config.bodyLimitBytes} bytes`);
     },
   });
-  // Dataset uploads have their own, larger limit (DATASET_BODY_LIMIT_BYTES), applied by their route.
-  app.use("*", (c, next) => (isStreamedUpload(c.req.method, c.req.path) ? next() : defaultBodyLimit(c, next)));
+  // Dataset uploads have their own, larger limit (DATASET_BODY_LIMIT_BYTES): the API's streamed
+  // upload applies it in its route; the console's form upload (multipart, parsed before its CSRF
+  // check) gets it here.
+  const consoleDatasetLimit = bodyLimit({
+    maxSize: deps.config.datasets.bodyLimitBytes,
+    onError: () => {
+      throw new ApiError("payload_too_large", `dataset upload exceeds DATASET_BODY_LIMIT_BYTES (${deps.config.datasets.bodyLimitBytes} bytes)`);
+    },
+  });
+  app.use("*", (c, next) =>
+    isStreamedUpload(c.req.method, c.req.path) ? next() : c.req.path === CONSOLE_DATASET_UPLOAD ? consoleDatasetLimit(c, next) : defaultBodyLimit(c, next),
+  );
   // Order matters: who is calling (auth) → within its rate (counted even when refused later) →
   // allowed for its scope → is the input storable (hygiene) → a replay of an Idempotency-Key → the route.
   app.use("/v1/*", authenticate, rateLimit, scopePolicy, inputHygiene, idempotency);

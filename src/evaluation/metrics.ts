@@ -78,7 +78,8 @@ export interface EvaluationResult {
   decision: GateDecision;
 }
 
-const UNCATEGORIZED = "uncategorized";
+/** The category of items that have none, in every breakdown and in the console. */
+export const UNCATEGORIZED = "uncategorized";
 
 function breakdown(units: ScoredUnit[], key: (u: ScoredUnit) => string): Record<string, Breakdown> {
   const out: Record<string, Breakdown> = {};

@@ -12,6 +12,13 @@ import {
   uuid,
 } from "drizzle-orm/pg-core";
 
+export type DialogueTurn = { role: "system" | "user" | "assistant"; content: string };
+/**
+ * Multi-turn context of a judged pair: the shared earlier turns ending with a user turn, or two full
+ * conversations with the same user turns that end with each assistant's reply.
+ */
+export type StoredDialogue = { conversation: DialogueTurn[] } | { conversation_a: DialogueTurn[]; conversation_b: DialogueTurn[] };
+
 const createdAt = () => timestamp("created_at", { withTimezone: true, mode: "date" }).notNull().defaultNow();
 
 export const evaluators = pgTable("evaluators", {
@@ -120,7 +127,7 @@ export const judgments = pgTable(
     temperature: real("temperature"),
     metadata: jsonb("metadata").$type<Record<string, unknown>>(),
     // Issue 8: a multi-turn request's conversation(s); `instruction` then holds the last user turn with its context.
-    dialogue: jsonb("dialogue").$type<Record<string, unknown>>(),
+    dialogue: jsonb("dialogue").$type<StoredDialogue>(),
     // timeout: no verdict within JUDGE_DEADLINE_MS (stored, answered 504).
     status: text("status").$type<"ok" | "failed" | "timeout">().notNull(),
     verdict: text("verdict").$type<"A" | "B" | "tie">(),

@@ -1,6 +1,6 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { COMMON_ERRORS, errorResponses } from "../../lib/errors";
-import { MemberVoteSchema, RefSchema, UsageSchema, VoteCountsSchema } from "../judge/judge.schemas";
+import { MemberVoteSchema, RefSchema, TurnSchema, UsageSchema, VoteCountsSchema } from "../judge/judge.schemas";
 import { pageQueryFields, pageResponse } from "../../lib/paging";
 import { EvaluatorSelector, IsoDateTime } from "../common.schemas";
 
@@ -17,7 +17,16 @@ export const JudgmentSummarySchema = z
     members: z.array(MemberVoteSchema).nullable().openapi({ description: "A jury version's per-member verdicts; null for a single model" }),
     version: RefSchema,
     evaluator: RefSchema,
-    instruction_preview: z.string().openapi({ description: "First 200 characters of the instruction" }),
+    instruction_preview: z
+      .string()
+      .openapi({ description: "First 200 characters of the instruction (of the final user turn for a multi-turn judgment)" }),
+    multi_turn: z
+      .object({
+        form: z.enum(["conversation", "conversation_a_b"]).openapi({ description: "Which multi-turn form the request used" }),
+        user_turns: z.number().int(),
+      })
+      .nullable()
+      .openapi({ description: "Set for a multi-turn judgment; GET /v1/judgments/{id} returns its conversation(s)" }),
     metadata: z.record(z.string(), z.unknown()).nullable(),
     usage: UsageSchema,
     latency_ms: z.number().int(),
@@ -39,8 +48,13 @@ export const RawOutputSchema = z
   .openapi("JudgeRawOutput");
 
 export const JudgmentSchema = JudgmentSummarySchema.extend({
-  instruction: z.string(),
-  response_a: z.string(),
+  instruction: z.string().openapi({
+    description: "The question; for a multi-turn judgment, the final user turn with the conversation before it (what training mines)",
+  }),
+  conversation: z.array(TurnSchema).nullable().openapi({ description: "The shared conversation of a `conversation` request" }),
+  conversation_a: z.array(TurnSchema).nullable().openapi({ description: "Assistant A's conversation of a `conversation_a` / `conversation_b` request" }),
+  conversation_b: z.array(TurnSchema).nullable(),
+  response_a: z.string().openapi({ description: "The reply judged (a conversation's last assistant turn for conversation_a / _b)" }),
   response_b: z.string(),
   reference: z.string().nullable(),
   params: z.object({ samples: z.number().int(), swap: z.boolean(), temperature: z.number().nullable() }),
