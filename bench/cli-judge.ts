@@ -108,20 +108,21 @@ try {
   }
   const tag = `b${Date.now()}`;
   const file = await writePairs(join(dir, "pairs.jsonl"), `${tag}-cli`, PAIRS);
+  const rate = (n: number, s: number) => n / s;
+  // Each row is printed as soon as its phase ends, so a cut-short run still reports what it measured.
+  console.log(`## selfjudge judge vs the server's batch throughput (fake LLM ${LATENCY} ms, ${cpus().length} cores, load ${loadavg()[0]!.toFixed(1)})\n`);
+  console.log("| run | pairs | judged | seconds | pairs/s | CLI peak RSS |");
+  console.log("|---|---:|---:|---:|---:|---:|");
   const srv = await serverBatch(url, `${tag}-srv`, PAIRS);
+  console.log(`| server /v1/judge/batch (client, 4 × 100) | ${PAIRS} | ${srv.judged} | ${srv.secs.toFixed(1)} | ${rate(srv.judged, srv.secs).toFixed(0)} | - |`);
   const cli = await cliJudge(url, file);
+  console.log(`| selfjudge judge (CLI process) | ${PAIRS} | ${cli.judged} | ${cli.secs.toFixed(1)} | ${rate(cli.judged, cli.secs).toFixed(0)} | ${cli.rssMb.toFixed(0)} MB |`);
+  console.log(`\nCLI throughput / server throughput: ${((rate(cli.judged, cli.secs) / rate(srv.judged, srv.secs)) * 100).toFixed(0)}% (goal ≥ 90%)\n`);
   // Memory, not speed: 1,000 distinct pairs repeated, so the server answers most lines from its
   // cache while the CLI still reads, sends, and writes every one of the BIG lines.
   const big = await writePairs(join(dir, "big.jsonl"), `${tag}-big`, BIG, 1000);
   const cliBig = await cliJudge(url, big);
-  const rate = (n: number, s: number) => n / s;
-  console.log(`## selfjudge judge vs the server's batch throughput (fake LLM ${LATENCY} ms, ${cpus().length} cores, load ${loadavg()[0]!.toFixed(1)})\n`);
-  console.log("| run | pairs | judged | seconds | pairs/s | CLI peak RSS |");
-  console.log("|---|---:|---:|---:|---:|---:|");
-  console.log(`| server /v1/judge/batch (client, 4 × 100) | ${PAIRS} | ${srv.judged} | ${srv.secs.toFixed(1)} | ${rate(srv.judged, srv.secs).toFixed(0)} | - |`);
-  console.log(`| selfjudge judge (CLI process) | ${PAIRS} | ${cli.judged} | ${cli.secs.toFixed(1)} | ${rate(cli.judged, cli.secs).toFixed(0)} | ${cli.rssMb.toFixed(0)} MB |`);
-  console.log(`| selfjudge judge (CLI process) | ${BIG} | ${cliBig.judged} | ${cliBig.secs.toFixed(1)} | ${rate(cliBig.judged, cliBig.secs).toFixed(0)} | ${cliBig.rssMb.toFixed(0)} MB |`);
-  console.log(`\nCLI throughput / server throughput: ${((rate(cli.judged, cli.secs) / rate(srv.judged, srv.secs)) * 100).toFixed(0)}% (goal ≥ 90%)`);
+  console.log(`| selfjudge judge (CLI process), ${BIG} lines | ${BIG} | ${cliBig.judged} | ${cliBig.secs.toFixed(1)} | ${rate(cliBig.judged, cliBig.secs).toFixed(0)} | ${cliBig.rssMb.toFixed(0)} MB |`);
 } finally {
   server.kill("SIGTERM");
   await fake.close();
