@@ -16,23 +16,11 @@ import type { Logger } from "../lib/logger";
 import type { EvaluatorScope } from "../lib/tenant";
 import { ZERO_USAGE } from "../llm";
 import { requestHash } from "./cache-key";
+import { judgedPair, type JudgeRequest } from "./request";
+
+export type { JudgeRequest } from "./request";
 import { describeFailure, failureToApiError, providerDetail } from "./failures";
 import { effectiveParams, resolveTarget, versionSpec, type JudgeTarget } from "./resolve";
-
-/** One judge request, already validated (see JudgeRequestSchema in src/routes/judge). */
-export interface JudgeRequest {
-  instruction: string;
-  response_a: string;
-  response_b: string;
-  evaluator?: string;
-  version?: string;
-  samples?: number;
-  swap?: boolean;
-  temperature?: number;
-  reference?: string | null;
-  metadata?: Record<string, unknown>;
-  cache?: boolean;
-}
 
 export interface JudgeCallContext {
   deps: AppDeps;
@@ -69,14 +57,16 @@ export async function judgeOne(ctx: JudgeCallContext, req: JudgeRequest): Promis
   const db = ctx.deps.database.db;
   const target = await (ctx.resolve ?? ((e, v) => resolveTarget(db, e, v, ctx.scope)))(req.evaluator, req.version);
   const params = effectiveParams(target.version, req);
+  const pair = judgedPair(req);
   // An empty reference renders as no reference at all, so it must hash as none too.
   const reference = req.reference && req.reference.trim() !== "" ? req.reference : null;
   const hash = await requestHash({
     evaluatorId: target.evaluator.id,
     versionId: target.version.id,
-    instruction: req.instruction,
-    response_a: req.response_a,
-    response_b: req.response_b,
+    instruction: pair.instruction,
+    response_a: pair.response_a,
+    response_b: pair.response_b,
+    dialogue: pair.dialogue,
     reference,
     ...params,
   });
@@ -99,9 +89,10 @@ export async function judgeOne(ctx: JudgeCallContext, req: JudgeRequest): Promis
     evaluatorId: target.evaluator.id,
     versionId: target.version.id,
     requestHash: hash,
-    instruction: req.instruction,
-    responseA: req.response_a,
-    responseB: req.response_b,
+    instruction: pair.instruction,
+    responseA: pair.response_a,
+    responseB: pair.response_b,
+    dialogue: pair.dialogue,
     reference,
     samples: params.samples,
     swap: params.swap,
@@ -121,7 +112,7 @@ export async function judgeOne(ctx: JudgeCallContext, req: JudgeRequest): Promis
     outcome = await judgePair(
       ctx.deps.llm,
       versionSpec(target),
-      { instruction: req.instruction, response_a: req.response_a, response_b: req.response_b, reference },
+      { ...pair, reference },
       {
         samples: params.samples,
         swap: params.swap,
@@ -147,7 +138,7 @@ export async function judgeOne(ctx: JudgeCallContext, req: JudgeRequest): Promis
         error: failure,
       });
       id = row.id;
-      await feedPool(ctx, target, req.instruction, id);
+      await feedPool(ctx, target, pair.instruction, id);
       await recordStats(ctx, target, { cacheHit: false, stored: { failed: true, promptTokens: 0, completionTokens: 0, llmRequests: 0, votes: 0, invalidVotes: 0, latencyMs } });
     } catch (storeErr) {
       ctx.logger.error({ err: String(storeErr) }, "could not store the failed judgment");
@@ -176,6 +167,7 @@ export async function judgeOne(ctx: JudgeCallContext, req: JudgeRequest): Promis
     raw_vote: s.raw_vote,
     ...(s.reason !== undefined ? { reason: s.reason } : {}),
     ...(s.member !== undefined ? { member: s.member } : {}),
+    ...(s.distribution !== undefined ? { probabilities: s.distribution } : {}),
   }));
   const failed = outcome.verdict === null;
   const v = outcome.votes;
@@ -187,6 +179,8 @@ export async function judgeOne(ctx: JudgeCallContext, req: JudgeRequest): Promis
     status: failed ? "failed" : "ok",
     verdict: outcome.verdict,
     confidence: outcome.confidence,
+    confidenceSource: outcome.confidence_source,
+    verdictProbabilities: outcome.verdict_probabilities,
     positionConsistent: outcome.position_consistent,
     reasoning: outcome.reasoning,
     votes: outcome.votes,
@@ -195,7 +189,7 @@ export async function judgeOne(ctx: JudgeCallContext, req: JudgeRequest): Promis
     usage: outcome.usage,
     latencyMs,
     error: failed ? `judge_output_invalid: none of ${rawOutputs.length} outputs held a valid verdict` : null,
-  }, { hash: await instructionHash(req.instruction) }),
+  }, { hash: await instructionHash(pair.instruction) }),
     recordStats(ctx, target, {
       cacheHit: false,
       stored: {

@@ -110,6 +110,33 @@ describe("selfjudge judge FILE", SLOW, () => {
     expect(run.stderr).toMatch(/line 4: /);
   });
 
+  it("sends conversations to the server as conversations, so the judgment keeps the whole dialogue", async () => {
+    const q1 = `Plan a day in Kyoto (${process.pid}).`;
+    const q2 = "Now make it rain-proof.";
+    const conv = (r1: string, r2: string) => [
+      { role: "user", content: q1 },
+      { role: "assistant", content: r1 },
+      { role: "user", content: q2 },
+      { role: "assistant", content: r2 },
+    ];
+    const rows = [
+      { id: "shared", conversation: conv("Temples, then Gion.", "").slice(0, 3), response_a: "Walk outside.", response_b: "GOOD: Museums and covered arcades." },
+      { id: "divergent", conversation_a: conv("Temples.", "GOOD: Covered Nishiki market."), conversation_b: conv("Parks.", "Parks anyway.") },
+      { id: "bad", conversation: [{ role: "assistant", content: "hi" }], response_a: "x", response_b: "y" },
+    ];
+    const file = writeJsonl(join(dir, "multi-turn.jsonl"), rows);
+    const out = join(dir, "multi-turn-results.jsonl");
+    const run = await runCli(["judge", file, "--out", out, "--json"], env);
+    expect(run.code).toBe(0);
+    expect(run.stderr).toMatch(/line 3: conversation\.0\.role/);
+    const results = readJsonl(readFileSync(out, "utf8"));
+    expect(Object.fromEntries(results.map((r) => [r.id, r.verdict]))).toEqual({ shared: "B", divergent: "A" });
+    const shared = await server.t.call("GET", `/v1/judgments/${results.find((r) => r.id === "shared")!.judgment_id}`);
+    expect(shared.json.conversation).toEqual(rows[0]!.conversation);
+    const divergent = await server.t.call("GET", `/v1/judgments/${results.find((r) => r.id === "divergent")!.judgment_id}`);
+    expect(divergent.json.conversation_b).toEqual(rows[1]!.conversation_b);
+  });
+
   it("exits 2 on usage errors, a missing file and an unreachable server", async () => {
     const file = writeJsonl(join(dir, "one.jsonl"), [pairLine("a")]);
     const usage = await runCli(["judge", file, "--min-win-rate", "C=2"], env);
