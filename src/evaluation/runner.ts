@@ -191,6 +191,8 @@ async function judgeUnit(
     detail: {
       position_consistent: outcome.position_consistent,
       confidence: outcome.confidence,
+      confidence_source: outcome.confidence_source,
+      ...(outcome.verdict_probabilities ? { verdict_probabilities: outcome.verdict_probabilities } : {}),
       votes: v,
       usage: outcome.usage,
       outputs: outcome.samples.map((s) => ({ order: s.order, vote: s.vote, text: s.text })),

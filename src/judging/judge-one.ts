@@ -168,6 +168,7 @@ export async function judgeOne(ctx: JudgeCallContext, req: JudgeRequest): Promis
     raw_vote: s.raw_vote,
     ...(s.reason !== undefined ? { reason: s.reason } : {}),
     ...(s.member !== undefined ? { member: s.member } : {}),
+    ...(s.distribution !== undefined ? { probabilities: s.distribution } : {}),
   }));
   const failed = outcome.verdict === null;
   const v = outcome.votes;
@@ -179,6 +180,8 @@ export async function judgeOne(ctx: JudgeCallContext, req: JudgeRequest): Promis
     status: failed ? "failed" : "ok",
     verdict: outcome.verdict,
     confidence: outcome.confidence,
+    confidenceSource: outcome.confidence_source,
+    verdictProbabilities: outcome.verdict_probabilities,
     positionConsistent: outcome.position_consistent,
     reasoning: outcome.reasoning,
     votes: outcome.votes,
