@@ -6,11 +6,11 @@ import { HTTPException } from "hono/http-exception";
 import { requestId } from "hono/request-id";
 import type { AppEnv } from "./app-types";
 import type { AppDeps } from "./deps";
-import { dataExceptionCode, describeDbError, isConnectionError } from "./db/errors";
+import { dataExceptionCode, errorForLog, isConnectionError } from "./db/errors";
 import { ApiError, problemBody } from "./lib/errors";
 import { idempotency } from "./middleware/idempotency";
 import { inputHygiene } from "./middleware/input-hygiene";
-import { isStreamedUpload } from "./lib/streamed-upload";
+import { CONSOLE_DATASET_UPLOAD, isStreamedUpload } from "./lib/streamed-upload";
 import { rateLimit } from "./middleware/rate-limit";
 import { metricsHandler } from "./middleware/metrics";
 import { createRouter } from "./lib/router";
@@ -63,8 +63,18 @@ export function createApp(deps: AppDeps) {
       throw new ApiError("payload_too_large", `request body exceeds ${deps.config.bodyLimitBytes} bytes`);
     },
   });
-  // Dataset uploads have their own, larger limit (DATASET_BODY_LIMIT_BYTES), applied by their route.
-  app.use("*", (c, next) => (isStreamedUpload(c.req.method, c.req.path) ? next() : defaultBodyLimit(c, next)));
+  // Dataset uploads have their own, larger limit (DATASET_BODY_LIMIT_BYTES): the API's streamed
+  // upload applies it in its route; the console's form upload (multipart, parsed before its CSRF
+  // check) gets it here.
+  const consoleDatasetLimit = bodyLimit({
+    maxSize: deps.config.datasets.bodyLimitBytes,
+    onError: () => {
+      throw new ApiError("payload_too_large", `dataset upload exceeds DATASET_BODY_LIMIT_BYTES (${deps.config.datasets.bodyLimitBytes} bytes)`);
+    },
+  });
+  app.use("*", (c, next) =>
+    isStreamedUpload(c.req.method, c.req.path) ? next() : c.req.path === CONSOLE_DATASET_UPLOAD ? consoleDatasetLimit(c, next) : defaultBodyLimit(c, next),
+  );
   // Order matters: who is calling (auth) → within its rate (counted even when refused later) →
   // allowed for its scope → is the input storable (hygiene) → a replay of an Idempotency-Key → the route.
   app.use("/v1/*", authenticate, rateLimit, scopePolicy, inputHygiene, idempotency);
@@ -80,10 +90,9 @@ export function createApp(deps: AppDeps) {
   };
   app.onError((err, c) => {
     const apiErr = toApiError(err);
-    // Database errors are described by code and message only: never the failed SQL's parameters.
-    if (apiErr.status >= 500 || apiErr.code === "validation_failed") {
-      const described = err instanceof ApiError ? undefined : { err: describeDbError(err), stack: (err as Error).stack?.split("\n").slice(0, 6).join("\n") };
-      if (described) c.var.logger?.[apiErr.status >= 500 ? "error" : "warn"](described, "request failed");
+    // Database errors are described by code, redacted message and stack frames: never the failed SQL's parameters.
+    if ((apiErr.status >= 500 || apiErr.code === "validation_failed") && !(err instanceof ApiError)) {
+      c.var.logger?.[apiErr.status >= 500 ? "error" : "warn"]({ err: errorForLog(err) }, "request failed");
     }
     return problem(c, apiErr);
   });

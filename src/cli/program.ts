@@ -15,7 +15,9 @@ export function createProgram(ctx: CommandContext): Command {
   const program = new Command()
     .name("selfjudge")
     .description("Judge pairs, gate CI on the verdicts, and drive versions and training of a selfjudge server.")
-    .version(CLI_VERSION)
+    // No program-level --version option: commander reads program options anywhere on the line, so
+    // it would swallow the subcommands' own --version (judge --version v3, eval run --version v3).
+    // runCli answers a lone `selfjudge --version` itself.
     .option("--url <url>", "server base URL (default: SELFJUDGE_URL, else http://127.0.0.1:8787)")
     .option("--api-key <key>", "API key (default: SELFJUDGE_API_KEY)")
     .option("--json", "machine-readable output on stdout")
@@ -27,7 +29,8 @@ Example:
   $ export SELFJUDGE_URL=http://127.0.0.1:8787 SELFJUDGE_API_KEY=...
   $ selfjudge judge pairs.jsonl --out results.jsonl --min-win-rate B=0.5
 
-Exit codes: 0 ok, 1 a check failed, 2 usage or connection error, 130 interrupted.`,
+Exit codes: 0 ok, 1 a check failed, 2 usage or connection error, 130 interrupted.
+selfjudge --version prints the CLI version.`,
     );
   program.exitOverride();
   program.configureOutput({
@@ -51,6 +54,10 @@ Exit codes: 0 ok, 1 a check failed, 2 usage or connection error, 130 interrupted
 export async function runCli(argv: string[], io: CliIo, env: Record<string, string | undefined>): Promise<number> {
   const ctx: CommandContext = { io, env, exitCode: EXIT.ok };
   const program = createProgram(ctx);
+  if (argv.length === 1 && (argv[0] === "--version" || argv[0] === "-V")) {
+    io.stdout.write(`${CLI_VERSION}\n`);
+    return EXIT.ok;
+  }
   try {
     await program.parseAsync(argv, { from: "user" });
     return ctx.exitCode;
@@ -69,6 +76,10 @@ export async function runCli(argv: string[], io: CliIo, env: Record<string, stri
     }
     if (err instanceof SelfjudgeError) {
       io.stderr.write(`error: ${err.status} ${err.title}: ${err.detail}\n`);
+      // Field errors (422): every bad field or line, so a file can be fixed in one go.
+      const errors = Array.isArray(err.body.errors) ? (err.body.errors as Array<{ path?: unknown; message?: unknown }>) : [];
+      for (const e of errors.slice(0, 20)) io.stderr.write(`  ${String(e.path ?? "")}: ${String(e.message ?? "")}\n`);
+      if (errors.length > 20) io.stderr.write(`  … and ${errors.length - 20} more\n`);
       if (globalsJson(argv)) io.stdout.write(`${JSON.stringify({ error: err.body })}\n`);
       return EXIT.usage;
     }

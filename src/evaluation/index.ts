@@ -9,7 +9,7 @@ export { changeActiveVersion, changeActiveVersionInTx, rollbackTarget, type Acti
 export { createEvaluation, type CreateEvaluationParams, type EvaluationFilter } from "./create";
 export { finalizeEvaluation, MAX_FAILED_ITEM_SHARE, type AppliedDecision, type GateOutcome } from "./finalize";
 export { decideGate, defaultGateParams, type GateDecision, type GateInput, type GateParams } from "./gate";
-export { evaluationResult, isCorrect, type EvaluationResult, type PairedComparison, type VersionMetrics } from "./metrics";
+export { evaluationResult, isCorrect, UNCATEGORIZED, type EvaluationResult, type PairedComparison, type VersionMetrics } from "./metrics";
 export { runEvaluation, type EvaluationDeps, type RunOptions } from "./runner";
 export { binomialHalfUpperTail, mcnemarExactOneSided, wilsonInterval } from "./statistics";
 export { cancelEvaluation, enqueueEvaluation, EVALUATION_QUEUE, registerEvaluationWorker, waitForEvaluation } from "./worker";

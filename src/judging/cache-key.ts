@@ -1,4 +1,5 @@
 import { canonicalJson, sha256Hex } from "../lib/hash";
+import type { Dialogue } from "./dialogue";
 import type { EffectiveParams } from "./resolve";
 
 export type CacheKeyInput = EffectiveParams & {
@@ -7,6 +8,8 @@ export type CacheKeyInput = EffectiveParams & {
   instruction: string;
   response_a: string;
   response_b: string;
+  /** A multi-turn request's conversation(s); null or absent for a single-turn one. */
+  dialogue?: Dialogue | null;
   reference: string | null;
 };
 
@@ -24,6 +27,8 @@ export function requestHash(k: CacheKeyInput): Promise<string> {
       instruction: k.instruction,
       response_a: k.response_a,
       response_b: k.response_b,
+      // Only a multi-turn request carries the key, so single-turn hashes (and their cache) are unchanged.
+      ...(k.dialogue ? { dialogue: k.dialogue } : {}),
       reference: k.reference,
       samples: k.samples,
       swap: k.swap,

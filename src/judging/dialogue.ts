@@ -120,6 +120,23 @@ export function dialogueInstruction(d: Dialogue): string {
 }
 
 /**
+ * The instruction stored with a multi-turn judgment and mined by training: the last user turn
+ * with the conversation before it, with no judging wording (training generates answers to it).
+ * Two divergent conversations differ in their earlier assistant turns; assistant A's is used.
+ */
+export function contextInstruction(d: Dialogue): string {
+  const turns = isDivergent(d) ? d.conversation_a.slice(0, -1) : d.conversation;
+  if (turns.length === 1) return turns[0]!.content;
+  return `[Conversation so far; reply to the final user turn]\n\n${transcript(turns)}`;
+}
+
+/** The final user turn of a dialogue (what a listing previews). */
+export function lastUserTurn(d: Dialogue): string {
+  const turns = isDivergent(d) ? d.conversation_a : d.conversation;
+  return turns.filter((t) => t.role === "user").at(-1)?.content ?? "";
+}
+
+/**
  * What the judge is shown for a dialogue: the instruction block, and as the two answers either the
  * two replies (shared context) or the two whole conversations (MT-Bench's multi-turn pair layout).
  */

@@ -16,23 +16,12 @@ import type { Logger } from "../lib/logger";
 import type { EvaluatorScope } from "../lib/tenant";
 import { ZERO_USAGE } from "../llm";
 import { requestHash } from "./cache-key";
+import { judgedPair, type JudgeRequest } from "./request";
+
+export type { JudgeRequest } from "./request";
 import { describeFailure, failureToApiError, providerDetail } from "./failures";
 import { effectiveParams, resolveTarget, versionSpec, type JudgeTarget } from "./resolve";
-
-/** One judge request, already validated (see JudgeRequestSchema in src/routes/judge). */
-export interface JudgeRequest {
-  instruction: string;
-  response_a: string;
-  response_b: string;
-  evaluator?: string;
-  version?: string;
-  samples?: number;
-  swap?: boolean;
-  temperature?: number;
-  reference?: string | null;
-  metadata?: Record<string, unknown>;
-  cache?: boolean;
-}
+import { errorForLog } from "../db/errors";
 
 export interface JudgeCallContext {
   deps: AppDeps;
@@ -69,14 +58,16 @@ export async function judgeOne(ctx: JudgeCallContext, req: JudgeRequest): Promis
   const db = ctx.deps.database.db;
   const target = await (ctx.resolve ?? ((e, v) => resolveTarget(db, e, v, ctx.scope)))(req.evaluator, req.version);
   const params = effectiveParams(target.version, req);
+  const pair = judgedPair(req);
   // An empty reference renders as no reference at all, so it must hash as none too.
   const reference = req.reference && req.reference.trim() !== "" ? req.reference : null;
   const hash = await requestHash({
     evaluatorId: target.evaluator.id,
     versionId: target.version.id,
-    instruction: req.instruction,
-    response_a: req.response_a,
-    response_b: req.response_b,
+    instruction: pair.instruction,
+    response_a: pair.response_a,
+    response_b: pair.response_b,
+    dialogue: pair.dialogue,
     reference,
     ...params,
   });
@@ -99,9 +90,10 @@ export async function judgeOne(ctx: JudgeCallContext, req: JudgeRequest): Promis
     evaluatorId: target.evaluator.id,
     versionId: target.version.id,
     requestHash: hash,
-    instruction: req.instruction,
-    responseA: req.response_a,
-    responseB: req.response_b,
+    instruction: pair.instruction,
+    responseA: pair.response_a,
+    responseB: pair.response_b,
+    dialogue: pair.dialogue,
     reference,
     samples: params.samples,
     swap: params.swap,
@@ -121,7 +113,7 @@ export async function judgeOne(ctx: JudgeCallContext, req: JudgeRequest): Promis
     outcome = await judgePair(
       ctx.deps.llm,
       versionSpec(target),
-      { instruction: req.instruction, response_a: req.response_a, response_b: req.response_b, reference },
+      { ...pair, reference },
       {
         samples: params.samples,
         swap: params.swap,
@@ -147,10 +139,10 @@ export async function judgeOne(ctx: JudgeCallContext, req: JudgeRequest): Promis
         error: failure,
       });
       id = row.id;
-      await feedPool(ctx, target, req.instruction, id);
+      await feedPool(ctx, target, pair.instruction, id);
       await recordStats(ctx, target, { cacheHit: false, stored: { failed: true, promptTokens: 0, completionTokens: 0, llmRequests: 0, votes: 0, invalidVotes: 0, latencyMs } });
     } catch (storeErr) {
-      ctx.logger.error({ err: String(storeErr) }, "could not store the failed judgment");
+      ctx.logger.error({ err: errorForLog(storeErr) }, "could not store the failed judgment");
     }
     if (timedOut) {
       throw new ApiError("judge_timeout", `no verdict within the judge deadline of ${ctx.deadlineMs} ms; the judgment is stored as timeout`, {
@@ -164,7 +156,7 @@ export async function judgeOne(ctx: JudgeCallContext, req: JudgeRequest): Promis
     try {
       await ctx.budget.spend(outcome.usage.prompt_tokens + outcome.usage.completion_tokens);
     } catch (err) {
-      ctx.logger.warn({ err: String(err) }, "could not record token usage");
+      ctx.logger.warn({ err: errorForLog(err) }, "could not record token usage");
     }
   }
   const latencyMs = Math.round(performance.now() - started);
@@ -176,6 +168,7 @@ export async function judgeOne(ctx: JudgeCallContext, req: JudgeRequest): Promis
     raw_vote: s.raw_vote,
     ...(s.reason !== undefined ? { reason: s.reason } : {}),
     ...(s.member !== undefined ? { member: s.member } : {}),
+    ...(s.distribution !== undefined ? { probabilities: s.distribution } : {}),
   }));
   const failed = outcome.verdict === null;
   const v = outcome.votes;
@@ -187,6 +180,8 @@ export async function judgeOne(ctx: JudgeCallContext, req: JudgeRequest): Promis
     status: failed ? "failed" : "ok",
     verdict: outcome.verdict,
     confidence: outcome.confidence,
+    confidenceSource: outcome.confidence_source,
+    verdictProbabilities: outcome.verdict_probabilities,
     positionConsistent: outcome.position_consistent,
     reasoning: outcome.reasoning,
     votes: outcome.votes,
@@ -195,7 +190,7 @@ export async function judgeOne(ctx: JudgeCallContext, req: JudgeRequest): Promis
     usage: outcome.usage,
     latencyMs,
     error: failed ? `judge_output_invalid: none of ${rawOutputs.length} outputs held a valid verdict` : null,
-  }, { hash: await instructionHash(req.instruction) }),
+  }, { hash: await instructionHash(pair.instruction) }),
     recordStats(ctx, target, {
       cacheHit: false,
       stored: {
@@ -235,7 +230,7 @@ async function feedPool(ctx: JudgeCallContext, target: JudgeTarget, instruction:
   try {
     await addToPool(ctx.deps.database.db, target.evaluator.id, "judge", [{ instruction, metadata: { judgment_id: judgmentId } }]);
   } catch (err) {
-    ctx.logger.warn({ err: String(err), judgment_id: judgmentId }, "could not add the instruction to the traffic pool");
+    ctx.logger.warn({ err: errorForLog(err), judgment_id: judgmentId }, "could not add the instruction to the traffic pool");
   }
 }
 
@@ -245,6 +240,6 @@ async function recordStats(ctx: JudgeCallContext, target: JudgeTarget, d: Omit<J
     const day = ctx.deps.clock.now().toISOString().slice(0, 10);
     await bumpJudgeStats(ctx.deps.database.db, { ...d, evaluatorId: target.evaluator.id, day });
   } catch (err) {
-    ctx.logger.warn({ err: String(err) }, "could not update the daily judge stats");
+    ctx.logger.warn({ err: errorForLog(err) }, "could not update the daily judge stats");
   }
 }

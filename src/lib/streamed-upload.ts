@@ -5,3 +5,6 @@
 export function isStreamedUpload(method: string, path: string): boolean {
   return method === "POST" && path === "/v1/datasets";
 }
+
+/** The console's dataset upload form (multipart): DATASET_BODY_LIMIT_BYTES applies, not BODY_LIMIT_BYTES. */
+export const CONSOLE_DATASET_UPLOAD = "/ui/datasets/upload";

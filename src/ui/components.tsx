@@ -49,8 +49,11 @@ export function Stat(props: { label: string; value: Child; testid?: string }) {
 /** A Chart.js chart: the config travels as JSON and /ui/assets/ui.js draws it. */
 export function ChartCanvas(props: { id: string; config: unknown; label: string; height?: number }) {
   return (
-    <div class="chart" style={props.height ? `height:${props.height}px` : undefined}>
+    <div class="chart" data-chart-state="loading" style={props.height ? `height:${props.height}px` : undefined}>
       <canvas id={props.id} role="img" aria-label={props.label} data-chart={JSON.stringify(props.config)}></canvas>
+      <div class="chart-note muted small" aria-live="polite">
+        Loading chart…
+      </div>
     </div>
   );
 }

@@ -5,6 +5,9 @@ import { oracleJudge } from "../fake-llm/judges";
 import { startFakeLlm, type FakeLlm } from "../fake-llm/server";
 import { pairLine, readJsonl, runCli, runCliOnTty, serveTestApp, spawnCli, tempDir, writeJsonl } from "./helpers";
 
+// Each test spawns the CLI several times; on a loaded 2-core CI box a spawn can take seconds.
+const SLOW = { timeout: 180_000 };
+
 let fake: FakeLlm;
 let server: Awaited<ReturnType<typeof serveTestApp>>;
 let env: Record<string, string>;
@@ -12,7 +15,8 @@ let dir: string;
 
 beforeAll(async () => {
   fake = await startFakeLlm({ behavior: oracleJudge });
-  server = await serveTestApp({ llmUrl: fake.url });
+  // A generous LLM timeout: on a loaded CI box a slow fake answer must not turn into a failed pair.
+  server = await serveTestApp({ llmUrl: fake.url, env: { LLM_TIMEOUT_MS: "30000" } });
   env = { SELFJUDGE_URL: server.url };
   dir = tempDir();
 });
@@ -21,7 +25,7 @@ afterAll(async () => {
   await fake?.close();
 });
 
-describe("selfjudge judge FILE", () => {
+describe("selfjudge judge FILE", SLOW, () => {
   it("judges every pair through the batch endpoint, keeps ids, and prints a JSON summary", async () => {
     const rows = [pairLine("b"), pairLine("b"), pairLine("b"), pairLine("a"), pairLine("none")];
     const file = writeJsonl(join(dir, "pairs.jsonl"), rows);
@@ -106,6 +110,33 @@ describe("selfjudge judge FILE", () => {
     expect(run.stderr).toMatch(/line 4: /);
   });
 
+  it("sends conversations to the server as conversations, so the judgment keeps the whole dialogue", async () => {
+    const q1 = `Plan a day in Kyoto (${process.pid}).`;
+    const q2 = "Now make it rain-proof.";
+    const conv = (r1: string, r2: string) => [
+      { role: "user", content: q1 },
+      { role: "assistant", content: r1 },
+      { role: "user", content: q2 },
+      { role: "assistant", content: r2 },
+    ];
+    const rows = [
+      { id: "shared", conversation: conv("Temples, then Gion.", "").slice(0, 3), response_a: "Walk outside.", response_b: "GOOD: Museums and covered arcades." },
+      { id: "divergent", conversation_a: conv("Temples.", "GOOD: Covered Nishiki market."), conversation_b: conv("Parks.", "Parks anyway.") },
+      { id: "bad", conversation: [{ role: "assistant", content: "hi" }], response_a: "x", response_b: "y" },
+    ];
+    const file = writeJsonl(join(dir, "multi-turn.jsonl"), rows);
+    const out = join(dir, "multi-turn-results.jsonl");
+    const run = await runCli(["judge", file, "--out", out, "--json"], env);
+    expect(run.code).toBe(0);
+    expect(run.stderr).toMatch(/line 3: conversation\.0\.role/);
+    const results = readJsonl(readFileSync(out, "utf8"));
+    expect(Object.fromEntries(results.map((r) => [r.id, r.verdict]))).toEqual({ shared: "B", divergent: "A" });
+    const shared = await server.t.call("GET", `/v1/judgments/${results.find((r) => r.id === "shared")!.judgment_id}`);
+    expect(shared.json.conversation).toEqual(rows[0]!.conversation);
+    const divergent = await server.t.call("GET", `/v1/judgments/${results.find((r) => r.id === "divergent")!.judgment_id}`);
+    expect(divergent.json.conversation_b).toEqual(rows[1]!.conversation_b);
+  });
+
   it("exits 2 on usage errors, a missing file and an unreachable server", async () => {
     const file = writeJsonl(join(dir, "one.jsonl"), [pairLine("a")]);
     const usage = await runCli(["judge", file, "--min-win-rate", "C=2"], env);
@@ -122,7 +153,7 @@ describe("selfjudge judge FILE", () => {
   });
 });
 
-describe("progress", () => {
+describe("progress", SLOW, () => {
   it("prints plain progress lines when stderr is not a terminal", async () => {
     const file = writeJsonl(join(dir, "plain.jsonl"), [pairLine("a"), pairLine("b"), pairLine("b")]);
     const run = await runCli(["judge", file], env);
@@ -142,7 +173,7 @@ describe("progress", () => {
   });
 });
 
-describe("resume and interruption", () => {
+describe("resume and interruption", SLOW, () => {
   it("resumes after a kill mid-file: no result line is written twice and every pair ends up judged once", async () => {
     const rows = Array.from({ length: 60 }, (_, i) => pairLine(i % 3 === 0 ? "a" : "b"));
     const file = writeJsonl(join(dir, "resume.jsonl"), rows);

@@ -129,8 +129,9 @@ describe("retries", () => {
 // Compile-time contract (checked by `npm run typecheck`, never run): the client's types are the
 // server's route schemas, so a wrong body, a missing field or an unknown route does not compile.
 export function typeContract(client: ReturnType<typeof createClient>) {
-  // @ts-expect-error response_b is required by JudgeRequestSchema
-  void client.judge({ instruction: "q", response_a: "a" });
+  // @ts-expect-error a turn's role is user, assistant or system (response_b is required only with
+  // instruction or conversation, which the schema checks at run time)
+  void client.judge({ conversation: [{ role: "robot", content: "q" }], response_a: "a", response_b: "b" });
   // @ts-expect-error samples is a number
   void client.judge({ instruction: "q", response_a: "a", response_b: "b", samples: "3" });
   // @ts-expect-error no such route

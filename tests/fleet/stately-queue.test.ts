@@ -56,11 +56,11 @@ describe("the pg-boss queue as the fleet uses it (stately, keyed per run)", () =
     for (const r of releases) r();
   });
 
-  it("the 0007 migration turns existing queues stately without retries and drops their stale jobs", async () => {
+  it("the 0008 migration turns existing queues stately without retries and drops their stale jobs", async () => {
     await jobs.ensureQueue("training.run", { retryLimit: 5 });
     await jobs.send("training.run", { runId: "x" }, { singletonKey: "x" });
     await jobs.send("training.run", { runId: "x" }, { singletonKey: "x" });
-    const file = readFileSync(new URL("../../drizzle/0007_multi_instance.sql", import.meta.url), "utf8");
+    const file = readFileSync(new URL("../../drizzle/0008_multi_instance.sql", import.meta.url), "utf8");
     const block = file.slice(file.indexOf("DO $$"));
     await database.db.execute(sql.raw(block));
     const [queue] = await rawRows<{ policy: string; retry_limit: number }>(database.db, sql`select policy, retry_limit from pgboss.queue where name = 'training.run'`);

@@ -26,7 +26,7 @@ let server: { url: string; close(): Promise<void> };
 let browser: Browser;
 let judgeSecret = "";
 
-describe.skipIf(!HAVE_CHROMIUM)("web console in Chromium", () => {
+describe.skipIf(!HAVE_CHROMIUM)("web console in Chromium", { timeout: 90_000 }, () => {
   beforeAll(async () => {
     fake = await startFakeLlm({ behavior });
     t = await createTestApp({ llmUrl: fake.url, jobs: true, env: { SELFJUDGE_ADMIN_KEY: ADMIN_KEY } });

@@ -19,8 +19,10 @@ afterAll(async () => {
   await t?.close();
 });
 
+let round = 0;
 async function grow(n: number) {
   const db = t.database.db;
+  const tag = `${++round}:${n}`; // content hashes stay unique across calls
   const [ev] = await rawRows<{ id: string; vid: string }>(
     db,
     sql`select e.id, v.id as vid from evaluators e join versions v on v.evaluator_id = e.id where e.name = 'default' and v.number = 1`,
@@ -33,7 +35,7 @@ async function grow(n: number) {
       from generate_series(${have + 1}::int, ${n}::int) g`);
   await db.execute(sql`
     insert into judgments (evaluator_id, version_id, request_hash, instruction, response_a, response_b, samples, swap, status, verdict, usage, latency_ms)
-    select ${ev!.id}::uuid, ${ev!.vid}::uuid, md5(g::text || ${String(n)}::text), 'question ' || g, 'a', 'b', 1, true, 'ok', 'A',
+    select ${ev!.id}::uuid, ${ev!.vid}::uuid, md5(g::text || ${tag}::text), 'question ' || g, 'a', 'b', 1, true, 'ok', 'A',
            '{"prompt_tokens":1,"completion_tokens":1,"llm_requests":1}'::jsonb, 5
       from generate_series(1, ${n}::int) g`);
   await db.execute(sql`
@@ -41,7 +43,7 @@ async function grow(n: number) {
     on conflict do nothing`);
   await db.execute(sql`
     insert into heldout_items (evaluator_id, instruction, response_a, response_b, label, source, category, content_hash)
-    select ${ev!.id}::uuid, 'h ' || g, 'a', 'b', 'A', (array['human','import','synthetic'])[1 + g % 3], 'c' || (g % 7), md5('h' || g || ${String(n)}::text)
+    select ${ev!.id}::uuid, 'h ' || g, 'a', 'b', 'A', (array['human','import','synthetic'])[1 + g % 3], 'c' || (g % 7), md5('h' || g || ${tag}::text)
       from generate_series(1, ${n}::int) g`);
   await db.execute(sql`
     insert into audit_events (evaluator_id, action, actor, reason) select ${ev!.id}::uuid, 'register', 'admin-env', 'r' || g from generate_series(1, ${n}::int) g`);
@@ -50,7 +52,7 @@ async function grow(n: number) {
     select ${ev!.id}::uuid, '{"iterations":1}'::jsonb, 'completed', 1 from generate_series(1, ${n}::int) g`);
   await db.execute(sql`
     insert into evaluations (evaluator_id, candidate_version_id, status) select ${ev!.id}::uuid, ${ev!.vid}::uuid, 'completed' from generate_series(1, ${n}::int) g`);
-  await db.execute(sql`insert into api_keys (name, scope, prefix, hash) select 'k' || g, 'judge', 'sj_x', md5('k' || g || ${String(n)}::text) from generate_series(1, ${n}::int) g`);
+  await db.execute(sql`insert into api_keys (name, scope, prefix, hash) select 'k' || g, 'judge', 'sj_x', md5('k' || g || ${tag}::text) from generate_series(1, ${n}::int) g`);
 }
 
 async function queriesFor(path: string): Promise<number> {
@@ -76,5 +78,27 @@ describe("console pages", () => {
     const many = await countAll();
     expect(many).toEqual(one);
     for (const p of PAGES) expect(one[p], p).toBeLessThanOrEqual(10);
+  });
+
+  it("detail pages (an evaluation, a training run, a judgment, a live region) run the same number of queries with 1 and with 40 rows of everything", async () => {
+    await grow(1);
+    const db = t.database.db;
+    const one = async (table: string) => (await rawRows<{ id: string }>(db, sql`select id from ${sql.raw(table)} order by created_at limit 1`))[0]!.id;
+    const [evaluation, run, judgment] = [await one("evaluations"), await one("training_runs"), await one("judgments")];
+    const details = [
+      `/ui/evaluations/${evaluation}`,
+      `/ui/evaluations/${evaluation}/live`,
+      `/ui/training/${run}`,
+      `/ui/judgments/${judgment}`,
+    ];
+    const countAll = async () => {
+      const out: Record<string, number> = {};
+      for (const p of details) out[p] = await queriesFor(p);
+      return out;
+    };
+    const before = await countAll();
+    await grow(40);
+    expect(await countAll()).toEqual(before);
+    for (const p of details) expect(before[p], p).toBeLessThanOrEqual(8);
   });
 });

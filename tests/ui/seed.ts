@@ -16,9 +16,9 @@ export async function seedVersions(t: TestApp, auth: Record<string, string>) {
   await call("POST", "/v1/versions", { model: "oracle", notes: "better judge" });
   await call("POST", "/v1/versions", { model: "contrarian", notes: "worse judge" });
   const first = await call("POST", "/v1/evaluations", { version: "v2", promote: true });
-  expect((await waitDone(t, first.id, auth)).status).toBe("completed");
+  expect((await waitDone(t, first.id, auth, 90_000)).status).toBe("completed");
   const second = await call("POST", "/v1/evaluations", { version: "v3", promote: true });
-  expect((await waitDone(t, second.id, auth)).status).toBe("completed");
+  expect((await waitDone(t, second.id, auth, 90_000)).status).toBe("completed");
   return { evaluations: [first.id as string, second.id as string] };
 }
 

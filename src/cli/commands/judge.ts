@@ -64,7 +64,7 @@ export function registerJudgeCommands(program: Command, ctx: CommandContext): vo
     program
       .command("judge")
       .description("Judge a JSONL or CSV file of pairs through /v1/judge/batch")
-      .argument("<file>", "JSONL or CSV: instruction (or conversation), response_a, response_b, optional id, metadata"),
+      .argument("<file>", "JSONL or CSV: instruction (or conversation) with response_a, response_b, or conversation_a + conversation_b; optional id, metadata"),
   )
     .addHelpText(
       "after",

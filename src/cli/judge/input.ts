@@ -23,8 +23,8 @@ export function detectFormat(path: string, explicit?: string): InputFormat {
   return /\.csv$/i.test(path) ? "csv" : "jsonl";
 }
 
-/** Fields a CSV cell carries as JSON text (conversation, metadata). */
-const JSON_CELLS = new Set(["conversation", "metadata"]);
+/** Fields a CSV cell carries as JSON text (conversations, metadata). */
+const JSON_CELLS = new Set(["conversation", "conversation_a", "conversation_b", "metadata"]);
 
 export async function* readRecords(path: string, format: InputFormat): AsyncGenerator<InputRecord> {
   if (format === "csv") yield* readCsv(path);

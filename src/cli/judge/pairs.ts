@@ -1,13 +1,20 @@
+import { divergentConversationProblems, sharedConversationProblems, type Turn } from "../../judging/dialogue";
+
 /**
- * Turns one input record into a judge item (pure). Accepts `instruction` or `conversation`
- * (a list of {role, content} turns, rendered as a transcript whose last user turn is the
- * question), `response_a`, `response_b`, optional `id`, `metadata` and a reference field.
+ * Turns one input record into a judge item (pure). Accepts `instruction`, or `conversation` (the
+ * {role, content} turns both replies continue, ending with a user turn), with `response_a` and
+ * `response_b`; or `conversation_a` / `conversation_b` (two whole conversations with the same user
+ * turns, each ending with its assistant's reply). Conversations go to the server as they are, so
+ * the judge sees the whole dialogue. Also optional `id`, `metadata` and a reference field.
  */
 
 export interface PairItem {
-  instruction: string;
-  response_a: string;
-  response_b: string;
+  instruction?: string;
+  conversation?: Turn[];
+  conversation_a?: Turn[];
+  conversation_b?: Turn[];
+  response_a?: string;
+  response_b?: string;
   reference?: string;
   metadata?: Record<string, unknown>;
 }
@@ -27,19 +34,14 @@ export function pairKey(id: unknown, line: number): PairKey {
   return typeof id === "string" || typeof id === "number" ? `id:${id}` : `line:${line}`;
 }
 
-function renderConversation(turns: unknown): string | { error: string } {
-  if (typeof turns === "string") return turns;
-  if (!Array.isArray(turns) || turns.length === 0) return { error: "conversation must be a non-empty list of {role, content}" };
-  const lines: string[] = [];
-  for (const t of turns) {
-    if (!t || typeof t !== "object" || typeof (t as any).content !== "string") {
-      return { error: "conversation turns need a string content" };
-    }
-    const role = typeof (t as any).role === "string" ? (t as any).role : "user";
-    lines.push(`${role}: ${(t as any).content}`);
-  }
-  return turns.length === 1 ? (turns[0] as { content: string }).content : lines.join("\n\n");
-}
+/** Only role and content of each turn are sent (the server refuses unknown turn fields). */
+const turnsOf = (v: unknown): Turn[] =>
+  (v as Array<{ role: Turn["role"]; content: string }>).map((t) => ({ role: t.role, content: t.content }));
+
+const firstProblem = (ps: Array<{ path: string; message: string }>) => (ps.length ? { error: `${ps[0]!.path}: ${ps[0]!.message}` } : null);
+
+/** A CSV has every column on every row: an empty cell means "not given". */
+const given = (v: unknown) => v !== undefined && v !== null && v !== "";
 
 const text = (v: unknown) => (typeof v === "string" ? v : typeof v === "number" ? String(v) : undefined);
 
@@ -48,20 +50,28 @@ export function preparePair(
   line: number,
   opts: { referenceField?: string } = {},
 ): PreparedPair | { error: string } {
-  let instruction: string | undefined = text(value.instruction);
-  // A CSV has every column on every row: an empty instruction cell means "use conversation".
-  if ((instruction === undefined || instruction === "") && value.conversation !== undefined) {
-    const rendered = renderConversation(value.conversation);
-    if (typeof rendered !== "string") return rendered;
-    instruction = rendered;
-  }
-  if (instruction === undefined || instruction.trim() === "") return { error: "missing instruction (or conversation)" };
-  const a = text(value.response_a);
-  const b = text(value.response_b);
-  if (a === undefined || a.trim() === "") return { error: "missing response_a" };
-  if (b === undefined || b.trim() === "") return { error: "missing response_b" };
   const id = typeof value.id === "string" || typeof value.id === "number" ? value.id : null;
-  const item: PairItem = { instruction, response_a: a, response_b: b };
+  let item: PairItem;
+  if (given(value.conversation_a) || given(value.conversation_b)) {
+    const bad = firstProblem(divergentConversationProblems(value.conversation_a, value.conversation_b));
+    if (bad) return bad;
+    item = { conversation_a: turnsOf(value.conversation_a), conversation_b: turnsOf(value.conversation_b) };
+  } else {
+    const a = text(value.response_a);
+    const b = text(value.response_b);
+    const instruction = text(value.instruction);
+    if (instruction !== undefined && instruction.trim() !== "") item = { instruction };
+    else if (typeof value.conversation === "string" && value.conversation.trim() !== "") item = { instruction: value.conversation };
+    else if (given(value.conversation)) {
+      const bad = firstProblem(sharedConversationProblems(value.conversation));
+      if (bad) return bad;
+      item = { conversation: turnsOf(value.conversation) };
+    } else return { error: "missing instruction (or conversation)" };
+    if (a === undefined || a.trim() === "") return { error: "missing response_a" };
+    if (b === undefined || b.trim() === "") return { error: "missing response_b" };
+    item.response_a = a;
+    item.response_b = b;
+  }
   const refField = opts.referenceField ?? "reference";
   const ref = text(value[refField]);
   if (ref !== undefined && ref.trim() !== "") item.reference = ref;

@@ -12,6 +12,13 @@ import {
   uuid,
 } from "drizzle-orm/pg-core";
 
+export type DialogueTurn = { role: "system" | "user" | "assistant"; content: string };
+/**
+ * Multi-turn context of a judged pair: the shared earlier turns ending with a user turn, or two full
+ * conversations with the same user turns that end with each assistant's reply.
+ */
+export type StoredDialogue = { conversation: DialogueTurn[] } | { conversation_a: DialogueTurn[]; conversation_b: DialogueTurn[] };
+
 const createdAt = () => timestamp("created_at", { withTimezone: true, mode: "date" }).notNull().defaultNow();
 
 export const evaluators = pgTable("evaluators", {
@@ -50,6 +57,8 @@ export type MemberVote = {
   weight: number;
   verdict: "A" | "B" | "tie" | null;
   confidence: number;
+  confidence_source?: "logprobs" | "votes";
+  verdict_probabilities?: VerdictProbabilities | null;
   position_consistent: boolean;
   votes: VoteCounts;
 };
@@ -92,6 +101,7 @@ export const versions = pgTable(
 
 export type Vote = "A" | "B" | "tie" | "invalid";
 export type VoteCounts = { A: number; B: number; tie: number; invalid: number };
+export type VerdictProbabilities = { A: number; B: number; tie: number };
 export type StoredSample = {
   order: "ab" | "ba";
   index: number;
@@ -101,6 +111,8 @@ export type StoredSample = {
   reason?: string;
   /** Index into the version's jury members, for a jury version. */
   member?: number;
+  /** This output's caller-frame verdict probabilities, when log-probabilities were asked for and sent. */
+  probabilities?: VerdictProbabilities | null;
 };
 export type Usage = { prompt_tokens: number; completion_tokens: number; llm_requests: number };
 
@@ -120,13 +132,15 @@ export const judgments = pgTable(
     temperature: real("temperature"),
     metadata: jsonb("metadata").$type<Record<string, unknown>>(),
     // Issue 8: a multi-turn request's conversation(s); `instruction` then holds the last user turn with its context.
-    dialogue: jsonb("dialogue").$type<Record<string, unknown>>(),
+    dialogue: jsonb("dialogue").$type<StoredDialogue>(),
     // timeout: no verdict within JUDGE_DEADLINE_MS (stored, answered 504).
     status: text("status").$type<"ok" | "failed" | "timeout">().notNull(),
     verdict: text("verdict").$type<"A" | "B" | "tie">(),
     confidence: real("confidence"),
     // "logprobs": from the verdict tokens' log-probabilities; "votes": the share of votes.
     confidenceSource: text("confidence_source").$type<"logprobs" | "votes">(),
+    // Caller-frame probabilities of A / B / tie from the verdict tokens (both orders combined); null without log-probs.
+    verdictProbabilities: jsonb("verdict_probabilities").$type<VerdictProbabilities>(),
     memberVotes: jsonb("member_votes").$type<MemberVote[]>(),
     positionConsistent: boolean("position_consistent"),
     reasoning: text("reasoning"),

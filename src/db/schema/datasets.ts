@@ -1,5 +1,5 @@
 import { index, integer, jsonb, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid } from "drizzle-orm/pg-core";
-import { evaluators, versions } from "./core";
+import { evaluators, versions, type StoredDialogue } from "./core";
 import { evaluations } from "./evaluation";
 
 // Named benchmark datasets (issue 8): imported once, immutable, evaluated by any version.
@@ -9,12 +9,8 @@ const createdAt = () => timestamp("created_at", { withTimezone: true, mode: "dat
 export type DatasetFormat = "rewardbench" | "judgebench" | "mt-bench-human" | "rm-bench" | "pairs";
 /** `importing` rows are invisible to every reader; a failed import deletes its rows. */
 export type DatasetStatus = "importing" | "ready";
-export type DialogueTurn = { role: "system" | "user" | "assistant"; content: string };
-/**
- * Multi-turn context of an item: the shared earlier turns ending with a user turn, or two full
- * conversations with the same user turns that end with each assistant's reply.
- */
-export type StoredDialogue = { conversation: DialogueTurn[] } | { conversation_a: DialogueTurn[]; conversation_b: DialogueTurn[] };
+// Multi-turn context types live in core.ts (judgments store them too).
+export type { DialogueTurn, StoredDialogue } from "./core";
 
 export const datasets = pgTable(
   "datasets",

@@ -18,9 +18,9 @@ import {
   listDatasetsRoute,
 } from "./datasets.routes";
 
-export const datasetsRouter = createRouter();
+const base = createRouter();
 // Uploads skip the general BODY_LIMIT_BYTES (src/app.ts) and get DATASET_BODY_LIMIT_BYTES, checked as the body streams.
-datasetsRouter.post("/v1/datasets", async (c, next) => {
+base.post("/v1/datasets", async (c, next) => {
   const max = c.var.deps.config.datasets.bodyLimitBytes;
   return bodyLimit({
     maxSize: max,
@@ -29,7 +29,8 @@ datasetsRouter.post("/v1/datasets", async (c, next) => {
     },
   })(c, next);
 });
-datasetsRouter
+// Chained, so the routes' types reach ApiType and the typed client (src/client).
+export const datasetsRouter = base
   .openapi(importDatasetRoute, importDatasetHandler)
   .openapi(listDatasetsRoute, listDatasetsHandler)
   .openapi(getDatasetRoute, getDatasetHandler)

@@ -10,7 +10,10 @@ export const judge = createRoute({
   summary: "Judge which of two responses better answers an instruction",
   description:
     "Runs the evaluator's active (or pinned) version on both answer orders, majority-votes the samples and " +
-    "stores the judgment. An identical earlier request (same version, inputs, samples, swap, temperature) is " +
+    "stores the judgment. Multi-turn: send `conversation` (ending with a user turn) with `response_a` / " +
+    "`response_b`, or `conversation_a` / `conversation_b` (same user turns, each ending with its assistant's " +
+    "reply); the judge is shown the whole dialogue. Bad shapes are a 422 naming the field, before any LLM call. " +
+    "An identical earlier request (same version, inputs, samples, swap, temperature) is " +
     "answered from its stored judgment with no LLM call unless `cache` is false. Failures are stored too: " +
     "their problem body carries `judgment_id`.",
   request: { body: { required: true, content: { "application/json": { schema: JudgeRequestSchema } } } },

@@ -1,4 +1,6 @@
 import type { JudgmentWithNames } from "../../db/queries/judgments";
+import type { StoredDialogue, VerdictProbabilities } from "../../db/schema";
+import { isDivergent, lastUserTurn } from "../../judging/dialogue";
 
 export const ZERO_VOTES = { A: 0, B: 0, tie: 0, invalid: 0 };
 const PREVIEW_CHARS = 200;
@@ -8,10 +10,26 @@ const PREVIEW_CHARS = 200;
 export const round6 = (x: number) => Math.round(x * 1e6) / 1e6;
 const round6OrNull = (x: number | null) => (x === null ? null : round6(x));
 
+export function roundProbs(p: VerdictProbabilities | null | undefined): VerdictProbabilities | null {
+  return p ? { A: round6(p.A), B: round6(p.B), tie: round6(p.tie) } : null;
+}
+
 export function refs(j: JudgmentWithNames) {
   return {
     version: { id: j.versionId, name: j.versionName },
     evaluator: { id: j.evaluatorId, name: j.evaluatorName },
+  };
+}
+
+const preview = (text: string) => (text.length > PREVIEW_CHARS ? `${text.slice(0, PREVIEW_CHARS)}…` : text);
+
+/** How a multi-turn judgment was asked (null for a single-turn one). */
+function multiTurn(d: StoredDialogue | null) {
+  if (!d) return null;
+  const turns = isDivergent(d) ? d.conversation_a : d.conversation;
+  return {
+    form: isDivergent(d) ? ("conversation_a_b" as const) : ("conversation" as const),
+    user_turns: turns.filter((t) => t.role === "user").length,
   };
 }
 
@@ -22,11 +40,16 @@ export function presentJudgmentSummary(j: JudgmentWithNames) {
     status: j.status,
     verdict: j.verdict,
     confidence: round6OrNull(j.confidence),
+    // Judgments stored before confidence sources existed were all vote shares.
+    confidence_source: j.confidence === null ? null : (j.confidenceSource ?? "votes"),
+    verdict_probabilities: roundProbs(j.verdictProbabilities),
     position_consistent: j.positionConsistent,
     votes: j.votes,
     members: j.memberVotes ?? null,
     ...refs(j),
-    instruction_preview: j.instruction.length > PREVIEW_CHARS ? `${j.instruction.slice(0, PREVIEW_CHARS)}…` : j.instruction,
+    // A multi-turn judgment previews its final user turn, the question being judged.
+    instruction_preview: preview(j.dialogue ? lastUserTurn(j.dialogue) : j.instruction),
+    multi_turn: multiTurn(j.dialogue),
     metadata: j.metadata,
     usage: j.usage,
     latency_ms: j.latencyMs,
@@ -40,6 +63,9 @@ export function presentJudgment(j: JudgmentWithNames) {
   return {
     ...presentJudgmentSummary(j),
     instruction: j.instruction,
+    conversation: j.dialogue && !isDivergent(j.dialogue) ? j.dialogue.conversation : null,
+    conversation_a: j.dialogue && isDivergent(j.dialogue) ? j.dialogue.conversation_a : null,
+    conversation_b: j.dialogue && isDivergent(j.dialogue) ? j.dialogue.conversation_b : null,
     response_a: j.responseA,
     response_b: j.responseB,
     reference: j.reference,

@@ -1,6 +1,6 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { COMMON_ERRORS, errorResponses } from "../../lib/errors";
-import { MemberVoteSchema, RefSchema, UsageSchema, VoteCountsSchema } from "../judge/judge.schemas";
+import { ConfidenceSourceSchema, MemberVoteSchema, RefSchema, TurnSchema, UsageSchema, VerdictProbabilitiesSchema, VoteCountsSchema } from "../judge/judge.schemas";
 import { pageQueryFields, pageResponse } from "../../lib/paging";
 import { EvaluatorSelector, IsoDateTime } from "../common.schemas";
 
@@ -12,12 +12,23 @@ export const JudgmentSummarySchema = z
     status: z.enum(["ok", "failed", "timeout"]),
     verdict: VerdictSchema.nullable(),
     confidence: z.number().nullable(),
+    confidence_source: ConfidenceSourceSchema.nullable(),
+    verdict_probabilities: VerdictProbabilitiesSchema.nullable(),
     position_consistent: z.boolean().nullable(),
     votes: VoteCountsSchema.nullable(),
     members: z.array(MemberVoteSchema).nullable().openapi({ description: "A jury version's per-member verdicts; null for a single model" }),
     version: RefSchema,
     evaluator: RefSchema,
-    instruction_preview: z.string().openapi({ description: "First 200 characters of the instruction" }),
+    instruction_preview: z
+      .string()
+      .openapi({ description: "First 200 characters of the instruction (of the final user turn for a multi-turn judgment)" }),
+    multi_turn: z
+      .object({
+        form: z.enum(["conversation", "conversation_a_b"]).openapi({ description: "Which multi-turn form the request used" }),
+        user_turns: z.number().int(),
+      })
+      .nullable()
+      .openapi({ description: "Set for a multi-turn judgment; GET /v1/judgments/{id} returns its conversation(s)" }),
     metadata: z.record(z.string(), z.unknown()).nullable(),
     usage: UsageSchema,
     latency_ms: z.number().int(),
@@ -35,12 +46,20 @@ export const RawOutputSchema = z
     raw_vote: z.enum(["A", "B", "tie", "invalid"]).openapi({ description: "Parsed vote as the judge saw the answers" }),
     reason: z.string().optional().openapi({ description: "Why the output is an invalid vote" }),
     member: z.number().int().optional().openapi({ description: "Jury version: which member wrote it" }),
+    probabilities: VerdictProbabilitiesSchema.nullable()
+      .optional()
+      .openapi({ description: "This output's verdict probabilities (caller's frame); present when the version asks for log-probabilities" }),
   })
   .openapi("JudgeRawOutput");
 
 export const JudgmentSchema = JudgmentSummarySchema.extend({
-  instruction: z.string(),
-  response_a: z.string(),
+  instruction: z.string().openapi({
+    description: "The question; for a multi-turn judgment, the final user turn with the conversation before it (what training mines)",
+  }),
+  conversation: z.array(TurnSchema).nullable().openapi({ description: "The shared conversation of a `conversation` request" }),
+  conversation_a: z.array(TurnSchema).nullable().openapi({ description: "Assistant A's conversation of a `conversation_a` / `conversation_b` request" }),
+  conversation_b: z.array(TurnSchema).nullable(),
+  response_a: z.string().openapi({ description: "The reply judged (a conversation's last assistant turn for conversation_a / _b)" }),
   response_b: z.string(),
   reference: z.string().nullable(),
   params: z.object({ samples: z.number().int(), swap: z.boolean(), temperature: z.number().nullable() }),

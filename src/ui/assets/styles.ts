@@ -29,6 +29,11 @@ td.num, th.num { text-align:right; font-variant-numeric:tabular-nums; }
 .error-box { border:1px solid #f3b8b5; background:#fff4f3; color:var(--bad); padding:12px 14px; border-radius:8px; margin-bottom:16px; }
 .flash { border:1px solid #b7e1c1; background:#f0fbf3; color:var(--ok); padding:10px 14px; border-radius:8px; margin-bottom:16px; }
 .chart { position:relative; height:260px; }
+.chart .chart-note { position:absolute; inset:0; display:flex; align-items:center; justify-content:center; text-align:center; padding:0 24px; pointer-events:none; }
+.chart[data-chart-state=ready] .chart-note { display:none; } .chart[data-chart-state=error] .chart-note { color:var(--bad); }
+.chart[data-chart-state=error] canvas { visibility:hidden; }
+.live-status { border:1px solid #f1d49b; background:#fff9ec; color:var(--warn); padding:8px 12px; border-radius:8px; margin-bottom:10px; }
+form[aria-busy=true] { opacity:.7; cursor:progress; } button:disabled { opacity:.6; cursor:progress; }
 form.inline { display:inline-flex; flex-wrap:wrap; gap:6px; align-items:center; margin:0; } button { white-space:nowrap; }
 input, select, textarea { font:inherit; padding:5px 8px; border:1px solid #c7ced6; border-radius:6px; background:#fff; }
 button, .button { font:inherit; padding:5px 12px; border-radius:6px; border:1px solid var(--accent); background:var(--accent); color:#fff; cursor:pointer; }

@@ -5,6 +5,7 @@ import type { EvaluationResult, VersionMetrics } from "../../evaluation";
 import type { EvaluatorRow } from "../../db/queries/evaluators";
 import { Badge, Card, ChartCanvas, Empty, fmtP, num, pct, Progress, short, when } from "../components";
 import { CsrfField, type PageCtx } from "../layout";
+import { ExtraSections } from "./evaluation-sections";
 
 const ENDED = ["completed", "failed", "canceled"];
 
@@ -146,75 +147,6 @@ export function breakdownChart(key: "by_category" | "by_source", r: Result, name
     },
     options: { scales: { y: { min: 0, max: 1 } }, plugins: { legend: { position: "bottom" } } },
   };
-}
-
-function fmtValue(v: unknown): string {
-  if (typeof v === "number") return Number.isInteger(v) ? num(v) : Math.abs(v) <= 1 ? pct(v) : v.toFixed(3);
-  if (v === null || v === undefined) return "—";
-  if (typeof v === "string" || typeof v === "boolean") return String(v);
-  return JSON.stringify(v);
-}
-
-/** Any nested result section (benchmark scores, agreement, bias probes) as nested tables. */
-function Section(props: { value: unknown; depth: number }) {
-  const v = props.value;
-  if (v && typeof v === "object" && !Array.isArray(v) && "score" in v && "n" in v) {
-    // A rate with its interval: one line.
-    const r = v as { score: number | null; n: number; ci95?: [number, number] | null };
-    return (
-      <span>
-        <strong>{r.score === null ? "—" : pct(r.score)}</strong>{" "}
-        <span class="small muted">
-          {r.ci95 ? `[${pct(r.ci95[0])}, ${pct(r.ci95[1])}] ` : ""}n = {num(r.n)}
-        </span>
-      </span>
-    );
-  }
-  if (!v || typeof v !== "object" || Array.isArray(v) || props.depth > 3) return <span class="mono">{fmtValue(v)}</span>;
-  return (
-    <table>
-      <tbody>
-        {Object.entries(v as Record<string, unknown>).map(([k, x]) => (
-          <tr>
-            <td style="width:220px">{k.replace(/_/g, " ")}</td>
-            <td>
-              <Section value={x} depth={props.depth + 1} />
-            </td>
-          </tr>
-        ))}
-      </tbody>
-    </table>
-  );
-}
-
-/** Sections a result may carry beyond the core metrics (benchmark scores, human agreement, bias probes). */
-function ExtraSections(props: { result: Result; names: [string, string] }) {
-  const known = new Set(["n", "excluded_items", "candidate", "baseline", "comparison", "decision", "applied", "dataset", "baseline_report"]);
-  const order = (k: string) => ["benchmark", "agreement", "bias"].indexOf(k) + 1 || 99;
-  const extra = Object.entries(props.result)
-    .filter(([k, v]) => !known.has(k) && v && typeof v === "object")
-    .sort(([a], [b]) => order(a) - order(b));
-  const base = props.result.baseline_report as Record<string, unknown> | null | undefined;
-  return (
-    <>
-      {extra.map(([k, v]) => (
-        <Card title={`${k.replace(/_/g, " ")}${props.result.dataset ? ` · ${props.result.dataset.name}` : ""}`}>
-          <div class={base && base[k] ? "grid two" : ""} data-testid={`section-${k}`}>
-            <div>
-              {base && base[k] ? <h3>{props.names[0]}</h3> : null}
-              <Section value={v} depth={0} />
-            </div>
-            {base && base[k] ? (
-              <div>
-                <h3>{props.names[1]}</h3>
-                <Section value={base[k]} depth={0} />
-              </div>
-            ) : null}
-          </div>
-        </Card>
-      ))}
-    </>
-  );
 }
 
 /** The part of an evaluation's page that changes while it runs (also served alone for polling). */

@@ -1,12 +1,15 @@
-// The held-out set: counts per source, category and label, a JSONL upload, the newest items (pure).
+// The held-out set and benchmark datasets: counts per source, category and label, a JSONL upload,
+// the datasets with their subsets, a dataset upload, the newest items (pure).
 import type { HeldoutView } from "../../dashboard";
 import { Badge, Card, ChartCanvas, Empty, num, short, Stat, when } from "../components";
 import { CsrfField, type PageCtx } from "../layout";
+import { DATASET_FORMATS } from "../../datasets";
+import { UNCATEGORIZED as NO_CATEGORY } from "../../evaluation";
 
 const SOURCE_COLORS: Record<string, string> = { human: "#137333", import: "#2457c5", synthetic: "#a15c00" };
 
 export function heldoutChart(view: HeldoutView) {
-  const categories = [...new Set(view.counts.map((c) => c.category ?? "uncategorised"))].sort();
+  const categories = [...new Set(view.counts.map((c) => c.category ?? NO_CATEGORY))].sort();
   const sources = [...new Set(view.counts.map((c) => c.source))].sort();
   return {
     type: "bar",
@@ -16,7 +19,7 @@ export function heldoutChart(view: HeldoutView) {
         label: s,
         stack: "s",
         backgroundColor: SOURCE_COLORS[s] ?? "#6b7280",
-        data: categories.map((cat) => view.counts.filter((c) => c.source === s && (c.category ?? "uncategorised") === cat).reduce((a, c) => a + c.n, 0)),
+        data: categories.map((cat) => view.counts.filter((c) => c.source === s && (c.category ?? NO_CATEGORY) === cat).reduce((a, c) => a + c.n, 0)),
       })),
     },
     options: { plugins: { legend: { position: "bottom" } }, scales: { y: { beginAtZero: true, title: { display: true, text: "items" } } } },
@@ -33,7 +36,7 @@ export function HeldoutPage(props: {
   const total = view.counts.reduce((a, c) => a + c.n, 0);
   const bySource = (s: string) => view.counts.filter((c) => c.source === s).reduce((a, c) => a + c.n, 0);
   const byLabel = (l: string) => view.counts.filter((c) => c.label === l).reduce((a, c) => a + c.n, 0);
-  const categories = [...new Set(view.counts.map((c) => c.category ?? "uncategorised"))].sort();
+  const categories = [...new Set(view.counts.map((c) => c.category ?? NO_CATEGORY))].sort();
   const sources = [...new Set(view.counts.map((c) => c.source))].sort();
   return (
     <>
@@ -77,7 +80,7 @@ export function HeldoutPage(props: {
               </thead>
               <tbody>
                 {categories.map((cat) => {
-                  const of = (s: string) => view.counts.filter((c) => c.source === s && (c.category ?? "uncategorised") === cat).reduce((a, c) => a + c.n, 0);
+                  const of = (s: string) => view.counts.filter((c) => c.source === s && (c.category ?? NO_CATEGORY) === cat).reduce((a, c) => a + c.n, 0);
                   return (
                     <tr>
                       <td>{cat}</td>
@@ -110,7 +113,9 @@ export function HeldoutPage(props: {
         <form method="post" action={`/ui/heldout/upload?evaluator=${encodeURIComponent(view.evaluator.name)}`} enctype="multipart/form-data" class="inline" data-testid="upload-form">
           <CsrfField ctx={props.ctx} />
           <input type="file" name="file" accept=".jsonl,.ndjson,application/jsonl,application/x-ndjson,text/plain" required />
-          <button type="submit">Upload</button>
+          <button type="submit" data-busy="Uploading…">
+            Upload
+          </button>
         </form>
       </Card>
       <Card title="Benchmark datasets">
@@ -156,7 +161,7 @@ export function HeldoutPage(props: {
                             ))}
                         </select>
                         <input type="number" name="limit" min="1" placeholder="all items" style="width:90px" />
-                        <button type="submit" class="secondary">
+                        <button type="submit" class="secondary" data-busy="Starting…">
                           Evaluate
                         </button>
                       </form>
@@ -167,8 +172,28 @@ export function HeldoutPage(props: {
             </tbody>
           </table>
         ) : (
-          <Empty>No benchmark datasets. Import RewardBench, JudgeBench, MT-Bench human judgments, RM-Bench or your own pairs with POST /v1/datasets.</Empty>
+          <Empty>No benchmark datasets yet. Import RewardBench, JudgeBench, MT-Bench human judgments, RM-Bench or your own pairs below.</Empty>
         )}
+        <h3>Import a dataset</h3>
+        <p class="small muted">
+          The file as published (JSONL, JSON or Parquet from the Hugging Face hub), with the benchmark's own field names. A dataset cannot be changed once imported:
+          re-import under a new name. A bad row imports nothing and is named in the error. Large files: use the API (POST /v1/datasets streams) or{" "}
+          <span class="mono">selfjudge datasets import</span>.
+        </p>
+        <form method="post" action="/ui/datasets/upload" enctype="multipart/form-data" class="inline" data-testid="dataset-upload-form">
+          <CsrfField ctx={props.ctx} />
+          <input type="hidden" name="evaluator" value={view.evaluator.name} />
+          <input name="name" required pattern="[A-Za-z0-9][A-Za-z0-9._\-]{0,99}" maxlength={100} placeholder="name, e.g. rewardbench" size={22} aria-label="dataset name" />
+          <select name="format" aria-label="format" required>
+            {DATASET_FORMATS.map((f) => (
+              <option value={f}>{f}</option>
+            ))}
+          </select>
+          <input type="file" name="file" accept=".jsonl,.ndjson,.json,.parquet" required aria-label="dataset file" />
+          <button type="submit" data-busy="Importing…">
+            Import dataset
+          </button>
+        </form>
       </Card>
       <Card title="Newest items">
         {view.recent.length ? (

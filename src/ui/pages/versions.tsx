@@ -170,9 +170,42 @@ export function VersionsPage(props: {
         {points.length ? (
           <ChartCanvas id="versions-chart" label="held-out accuracy per version" config={versionsChartConfig(points)} />
         ) : (
-          <Empty>No version has been evaluated yet. Start an evaluation (API: POST /v1/evaluations) or a training run.</Empty>
+          <Empty>No version has been evaluated yet. Start one below (or API: POST /v1/evaluations), or a training run.</Empty>
         )}
       </Card>
+      {admin ? (
+        <Card title="Evaluate a version">
+          {active && versions.some((v) => v.status !== "active") ? (
+            <form method="post" action="/ui/evaluations" class="inline" data-testid="evaluate-form">
+              <CsrfField ctx={ctx} />
+              <input type="hidden" name="evaluator" value={evaluator.name} />
+              <label>
+                Candidate{" "}
+                <select name="version" required>
+                  {[...ordered]
+                    .reverse()
+                    .filter((v) => v.status !== "active")
+                    .map((v) => (
+                      <option value={v.id}>
+                        {v.name} ({v.status})
+                      </option>
+                    ))}
+                </select>
+              </label>
+              <span class="muted">against {active.name} on the held-out set,</span>
+              <input name="limit" type="number" min={1} placeholder="all items" size={8} aria-label="at most this many items" />
+              <label>
+                <input type="checkbox" name="promote" /> through the promotion gate (activates it if it wins)
+              </label>
+              <button type="submit" data-busy="Starting…" data-testid="evaluate">
+                Start evaluation
+              </button>
+            </form>
+          ) : (
+            <Empty>No candidate to evaluate: register a version (API: POST /v1/versions) or start a training run.</Empty>
+          )}
+        </Card>
+      ) : null}
       {admin ? (
         <Card title="Roll back">
           {props.rollbackTo && active ? (

@@ -48,24 +48,30 @@ export function registerEvaluationRoutes(ui: Hono<UiEnv>): void {
     return c.html(<EvaluationLive e={e} ctx={pageCtx(c)} canCancel={Boolean(c.var.deps.jobs)} />);
   });
 
-  // Evaluate a version on a benchmark dataset (the held-out page's form); the active version is the baseline.
+  // Start an evaluation from a form: a version on a benchmark dataset (the held-out page's form), or a
+  // candidate against the active version on the held-out set (the versions page's form), optionally
+  // through the promotion gate. The active version is the baseline.
   ui.post("/ui/evaluations", async (c) => {
     requireAdmin(c);
     const body = await c.req.parseBody();
     const version = field(body, "version");
-    const dataset = field(body, "dataset");
-    if (!version || !dataset) throw new ApiError("validation_failed", "choose a dataset and a version");
+    const dataset = field(body, "dataset") || undefined;
+    if (!version) throw new ApiError("validation_failed", dataset ? "choose a dataset and a version" : "choose a version to evaluate");
     const limitText = field(body, "limit");
     const limit = limitText ? Number(limitText) : undefined;
     if (limit !== undefined && (!Number.isInteger(limit) || limit < 1)) throw new ApiError("validation_failed", "limit: a whole number of items, at least 1");
+    const promote = field(body, "promote") === "on";
+    if (promote && dataset) throw new ApiError("validation_failed", "the promotion gate runs on the held-out set only, not on a dataset");
+    const evaluator = field(body, "evaluator") || undefined;
     const e = await startEvaluation(c.var.deps, {
-      evaluator: field(body, "evaluator") || undefined,
+      evaluator,
       version,
-      dataset,
-      ...(limit ? { limit } : {}),
+      ...(dataset ? { dataset, ...(limit ? { limit } : {}) } : limit ? { filter: { limit } } : {}),
+      ...(promote ? { promote: true } : {}),
       actor: c.var.auth.actor,
     });
-    return doneRedirect(c, `/ui/evaluations/${e.id}`, `Evaluation of ${e.candidateName} on ${dataset} started.`);
+    const on = dataset ? `on ${dataset}` : `against ${e.baselineName ?? "the active version"} on the held-out set`;
+    return doneRedirect(c, `/ui/evaluations/${e.id}`, `Evaluation of ${e.candidateName} ${on} started.`);
   });
 
   ui.post("/ui/evaluations/:id/cancel", async (c) => {

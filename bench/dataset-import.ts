@@ -1,0 +1,190 @@
+// `npm run bench:import`: dataset import throughput and peak memory (issue 8).
+//
+// Writes RewardBench-format Parquet files (the `filtered` split's columns: prompt, chosen,
+// chosen_model, rejected, rejected_model, subset, id; text lengths near the real file's) with
+// hyparquet-writer, then imports each one through POST /v1/datasets in a fresh child process
+// running the real app on its own database. The child measures its idle RSS after start-up
+// (after a GC), samples RSS every 5 ms during the import, and reports rows/s and peak RSS above
+// idle. Each size is run on PostgreSQL (a scratch database on DATABASE_URL, default
+// postgres://postgres@127.0.0.1:5432/test) and on PGlite (in the app's process, so its RSS also
+// holds the database). Goal: ≥ 20,000 rows/s, peak RSS flat in file size, ≤ 150 MB above idle.
+// Env: BENCH_SIZES (default "3000,30000"), BENCH_DATABASES (default "postgres,pglite").
+import { spawn } from "node:child_process";
+import { createReadStream } from "node:fs";
+import { mkdtemp, rm, stat, writeFile } from "node:fs/promises";
+import { cpus, loadavg, tmpdir } from "node:os";
+import { join } from "node:path";
+import { Readable } from "node:stream";
+import { fileURLToPath } from "node:url";
+import { parquetWriteBuffer } from "hyparquet-writer";
+
+const SELF = fileURLToPath(import.meta.url);
+const MB = 1024 * 1024;
+
+// The filtered split's subsets with their sizes (2,985 rows), cycled to any row count.
+const SUBSETS: Array<[string, number]> = [
+  ["alpacaeval-easy", 100], ["alpacaeval-length", 95], ["alpacaeval-hard", 95], ["mt-bench-easy", 28], ["mt-bench-med", 40],
+  ["mt-bench-hard", 37], ["llmbar-natural", 100], ["llmbar-adver-neighbor", 134], ["llmbar-adver-GPTInst", 92],
+  ["llmbar-adver-GPTOut", 47], ["llmbar-adver-manual", 46], ["refusals-dangerous", 100], ["refusals-offensive", 100],
+  ["xstest-should-refuse", 154], ["xstest-should-respond", 250], ["donotanswer", 136], ["math-prm", 447],
+  ["hep-cpp", 164], ["hep-go", 164], ["hep-java", 164], ["hep-js", 164], ["hep-python", 164], ["hep-rust", 164],
+];
+
+/** Deterministic filler text of about `n` characters (distinct per row, so nothing deduplicates). */
+function text(seed: number, n: number): string {
+  const words = ["the", "answer", "is", "because", "first", "then", "we", "compute", "value", "function", "returns", "list", "sorted", "result"];
+  let s = `#${seed} `;
+  let x = seed * 2654435761;
+  while (s.length < n) {
+    x = (x * 1103515245 + 12345) >>> 0;
+    s += `${words[x % words.length]} `;
+  }
+  return s;
+}
+
+function rewardbenchParquet(rows: number): ArrayBuffer {
+  const cycle = SUBSETS.flatMap(([s, n]) => Array<string>(n).fill(s));
+  const prompt: string[] = [];
+  const chosen: string[] = [];
+  const rejected: string[] = [];
+  const subset: string[] = [];
+  const ids: bigint[] = [];
+  for (let i = 0; i < rows; i++) {
+    // Real lengths: prompts a few hundred characters, answers around 1,000–1,500.
+    prompt.push(text(i, 200 + (i % 400)));
+    chosen.push(text(i + 1e7, 800 + (i % 900)));
+    rejected.push(text(i + 2e7, 600 + (i % 1100)));
+    subset.push(cycle[i % cycle.length]!);
+    ids.push(BigInt(i));
+  }
+  return parquetWriteBuffer({
+    columnData: [
+      { name: "prompt", data: prompt, type: "STRING" },
+      { name: "chosen", data: chosen, type: "STRING" },
+      { name: "chosen_model", data: prompt.map(() => "gpt-4"), type: "STRING" },
+      { name: "rejected", data: rejected, type: "STRING" },
+      { name: "rejected_model", data: prompt.map(() => "Llama-2-7b-chat"), type: "STRING" },
+      { name: "subset", data: subset, type: "STRING" },
+      { name: "id", data: ids, type: "INT64" },
+    ],
+    // The hub's Parquet exports hold row groups of about 1,000 rows for files like this one.
+    rowGroupSize: 1000,
+  });
+}
+
+// ---- child: the real app on a fresh database, one import, numbers on stdout ------------------
+
+async function child(file: string): Promise<void> {
+  const pino = (await import("pino")).default;
+  const { parseConfig } = await import("../src/config");
+  const { createNodeDeps } = await import("../src/runtime/node-deps");
+  const { createApp } = await import("../src/app");
+  const config = parseConfig(process.env);
+  const logger = pino({ level: "silent" });
+  const { deps, close } = await createNodeDeps(config, logger);
+  const app = createApp(deps);
+  // Warm up the route (module loading, first queries) with a tiny file, then measure idle.
+  await upload(app, rewardbenchBuffer(rewardbenchParquet(10)), "warmup");
+  (globalThis as { gc?: () => void }).gc?.();
+  await new Promise((r) => setTimeout(r, 200));
+  const idle = process.memoryUsage().rss;
+  let peak = idle;
+  const timer = setInterval(() => {
+    peak = Math.max(peak, process.memoryUsage().rss);
+  }, 5);
+  const started = performance.now();
+  const body = Readable.toWeb(createReadStream(file)) as ReadableStream<Uint8Array>;
+  const res = await upload(app, body, "bench");
+  const seconds = (performance.now() - started) / 1000;
+  clearInterval(timer);
+  peak = Math.max(peak, process.memoryUsage().rss);
+  process.stdout.write(`${JSON.stringify({ status: res.status, body: res.body, seconds, idle, peak })}\n`);
+  await close();
+  process.exit(0);
+}
+
+function rewardbenchBuffer(buf: ArrayBuffer): ReadableStream<Uint8Array> {
+  return new Blob([buf]).stream();
+}
+
+async function upload(app: { request: (path: string, init: RequestInit) => Response | Promise<Response> }, body: ReadableStream<Uint8Array>, name: string) {
+  const res = await app.request(`/v1/datasets?name=${name}&format=rewardbench`, {
+    method: "POST",
+    headers: { "content-type": "application/vnd.apache.parquet" },
+    body,
+    duplex: "half",
+  } as RequestInit);
+  const json = (await res.json()) as { inserted?: number; received?: number };
+  if (res.status !== 201) throw new Error(`import answered ${res.status}: ${JSON.stringify(json)}`);
+  return { status: res.status, body: { received: json.received, inserted: json.inserted } };
+}
+
+// ---- parent ----------------------------------------------------------------------------------
+
+interface Run {
+  db: string;
+  rows: number;
+  fileMb: number;
+  seconds: number;
+  idle: number;
+  peak: number;
+}
+
+async function runOne(db: "postgres" | "pglite", file: string, dir: string): Promise<Omit<Run, "rows" | "fileMb">> {
+  const env: Record<string, string> = { ...(process.env as Record<string, string>), LOG_LEVEL: "silent", OPENAI_API_KEY: "bench", JUDGE_MODEL: "bench" };
+  let drop = async () => {};
+  if (db === "postgres") {
+    const { createScratchPostgres } = await import("../tests/helpers/test-db");
+    const scratch = await createScratchPostgres(process.env.DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/test", "sj_bench_import");
+    env.DATABASE_URL = scratch.url;
+    drop = scratch.drop;
+  } else {
+    delete env.DATABASE_URL;
+    env.DATA_DIR = await mkdtemp(join(dir, "pglite-"));
+  }
+  try {
+    const out = await new Promise<string>((resolve, reject) => {
+      const p = spawn(process.execPath, ["--expose-gc", "--import", "tsx", SELF, "--child", file], { env, stdio: ["ignore", "pipe", "inherit"] });
+      let stdout = "";
+      p.stdout.on("data", (d) => (stdout += d));
+      p.on("exit", (code) => (code === 0 ? resolve(stdout) : reject(new Error(`child exited ${code}: ${stdout}`))));
+    });
+    const r = JSON.parse(out.trim().split("\n").at(-1)!) as { seconds: number; idle: number; peak: number };
+    return { db, seconds: r.seconds, idle: r.idle, peak: r.peak };
+  } finally {
+    await drop();
+  }
+}
+
+async function main(): Promise<void> {
+  const sizes = (process.env.BENCH_SIZES ?? "3000,30000").split(",").map(Number);
+  const dbs = (process.env.BENCH_DATABASES ?? "postgres,pglite").split(",") as Array<"postgres" | "pglite">;
+  const dir = await mkdtemp(join(tmpdir(), "sj-bench-import-"));
+  const runs: Run[] = [];
+  try {
+    for (const rows of sizes) {
+      const file = join(dir, `rewardbench-${rows}.parquet`);
+      await writeFile(file, new Uint8Array(rewardbenchParquet(rows)));
+      const fileMb = (await stat(file)).size / MB;
+      for (const db of dbs) {
+        const r = await runOne(db, file, dir);
+        runs.push({ ...r, rows, fileMb });
+        console.error(`${db} ${rows} rows: ${(rows / r.seconds).toFixed(0)} rows/s, peak ${((r.peak - r.idle) / MB).toFixed(1)} MB above idle`);
+      }
+    }
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+  console.log(`Machine: ${cpus().length} cores, load average ${loadavg().map((x) => x.toFixed(1)).join(" / ")} at the end.\n`);
+  console.log("| database | rows | file | time | rows/s | idle RSS | peak RSS | peak above idle |");
+  console.log("|---|---:|---:|---:|---:|---:|---:|---:|");
+  for (const r of runs) {
+    console.log(
+      `| ${r.db} | ${r.rows.toLocaleString("en")} | ${r.fileMb.toFixed(1)} MB | ${r.seconds.toFixed(2)} s | ${Math.round(r.rows / r.seconds).toLocaleString("en")} | ` +
+        `${(r.idle / MB).toFixed(0)} MB | ${(r.peak / MB).toFixed(0)} MB | ${((r.peak - r.idle) / MB).toFixed(1)} MB |`,
+    );
+  }
+}
+
+if (process.argv[2] === "--child") await child(process.argv[3]!);
+else await main();
