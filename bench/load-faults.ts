@@ -5,8 +5,10 @@
 //   - every failure is a clean problem+json (4xx/5xx with application/problem+json), never a hang;
 //   - requests cut by the kill are retried with the same Idempotency-Key, as a client would;
 //   - peak RSS of the server stays flat (sampled every 500 ms).
+// The server is ready when GET /healthz answers 200 (at start and after the restart), not after a sleep.
 // Env: DATABASE_URL (server for a scratch database; default postgres://postgres@127.0.0.1:5432/test),
-// BENCH_JUDGMENTS (10000), BENCH_CONCURRENCY (20), BENCH_SEED (7). Prints a Markdown report.
+// BENCH_JUDGMENTS (10000), BENCH_CONCURRENCY (20), BENCH_SEED (7), BENCH_READY_TIMEOUT_MS (240000),
+// BENCH_RETRY_BUDGET_MS (480000). Needs `npm run build` (runs dist/node/server.js). Prints a Markdown report.
 import { spawn, type ChildProcess } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { cpus, loadavg } from "node:os";
@@ -34,23 +36,44 @@ const faulty: Behavior = (req, ctx) => {
 };
 
 type Server = { proc: ChildProcess; url: string; rssKb: number[] };
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+// The client's patience, as a real one would have: a 409 (the first attempt, cut by the kill, is
+// still recorded as in flight until the server declares it stale after max(2 × JUDGE_DEADLINE_MS,
+// 5 min)) and refused connections are retried with exponential back-off (honouring Retry-After)
+// for up to RETRY_BUDGET_MS in all.
+const RETRY_BUDGET_MS = Number(process.env.BENCH_RETRY_BUDGET_MS ?? 8 * 60_000);
+const backoff = (attempt: number, retryAfterS?: number) =>
+  Math.max((retryAfterS ?? 0) * 1000, Math.min(15_000, 250 * 2 ** Math.min(attempt, 10)) * (0.5 + rand() / 2));
 
+const READY_TIMEOUT_MS = Number(process.env.BENCH_READY_TIMEOUT_MS ?? 240_000);
+
+/** Spawns the built server and waits until GET /healthz answers 200 (database reachable), not a fixed sleep. */
 async function startServer(env: Record<string, string>, port: number): Promise<Server> {
   const proc = spawn(process.execPath, ["dist/node/server.js"], {
     cwd: REPO_ROOT,
     env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "/tmp", PORT: String(port), ...env },
     stdio: ["ignore", "pipe", "pipe"],
   });
-  await new Promise<void>((resolve, reject) => {
-    let out = "";
-    proc.stdout!.on("data", (d: Buffer) => {
-      out += d.toString();
-      if (out.includes("selfjudge listening")) resolve();
-    });
-    proc.stderr!.on("data", () => {});
-    proc.once("exit", (code) => reject(new Error(`server exited (${code}) before listening:\n${out}`)));
-  });
-  const server: Server = { proc, url: `http://127.0.0.1:${port}`, rssKb: [] };
+  let out = "";
+  proc.stdout!.on("data", (d: Buffer) => void (out = (out + d.toString()).slice(-4000)));
+  proc.stderr!.on("data", (d: Buffer) => void (out = (out + d.toString()).slice(-4000)));
+  let exited: number | null | undefined;
+  proc.once("exit", (code) => void (exited = code));
+  const url = `http://127.0.0.1:${port}`;
+  const deadline = Date.now() + READY_TIMEOUT_MS;
+  for (;;) {
+    if (exited !== undefined) throw new Error(`server exited (${exited}) before it was ready:\n${out}`);
+    if (Date.now() > deadline) {
+      proc.kill("SIGKILL");
+      throw new Error(`server not ready on GET /healthz within ${READY_TIMEOUT_MS} ms:\n${out}`);
+    }
+    const ok = await fetch(`${url}/healthz`, { signal: AbortSignal.timeout(5000) })
+      .then((r) => (r.body?.cancel(), r.status === 200))
+      .catch(() => false);
+    if (ok) break;
+    await sleep(100);
+  }
+  const server: Server = { proc, url, rssKb: [] };
   const timer = setInterval(() => {
     try {
       const m = /VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${proc.pid}/status`, "utf8"));
@@ -63,7 +86,8 @@ async function startServer(env: Record<string, string>, port: number): Promise<S
   return server;
 }
 
-type Outcome = { i: number; status: number; id?: string; verdict?: string; problem: boolean; attempts: number };
+type Outcome = { i: number; status: number; id?: string; verdict?: string; problem: boolean; attempts: number; error?: string };
+const retries = { network: 0, conflict409: 0 };
 
 async function main(): Promise<void> {
   const scratch = await createScratchPostgres(process.env.DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/test", "sj_faults");
@@ -78,6 +102,13 @@ async function main(): Promise<void> {
     JUDGE_DEADLINE_MS: "20000",
   };
   const loadStart = loadavg()[0]!;
+  // The machine is shared: sample the 1-minute load average during the run to report it.
+  const loads: number[] = [];
+  const loadTimer = setInterval(() => {
+    loads.push(loadavg()[0]!);
+    if (loads.length % 6 === 0) process.stderr.write(`[load-faults] ${outcomes.length}/${N} answered, load ${loadavg()[0]!.toFixed(1)}\n`);
+  }, 5000);
+  let restartMs = 0;
   const started = performance.now();
   let server = await startServer(env, port);
   const servers = [server];
@@ -92,28 +123,40 @@ async function main(): Promise<void> {
       response_a: i % 2 ? "GOOD: Paris." : "Lyon.",
       response_b: i % 2 ? "Lyon." : "GOOD: Paris.",
     });
+    const giveUpAt = Date.now() + RETRY_BUDGET_MS;
+    const retry = async (attempt: number, why: keyof typeof retries, retryAfterS?: number) => {
+      retries[why]++;
+      await sleep(backoff(attempt, retryAfterS));
+    };
     for (let attempt = 1; ; attempt++) {
       if (serverDown) await serverDown;
+      let res: Response;
       try {
-        const res = await fetch(`${server.url}/v1/judge`, {
+        res = await fetch(`${server.url}/v1/judge`, {
           method: "POST",
           headers: { "content-type": "application/json", "idempotency-key": `load-${i}` },
           body,
           signal: AbortSignal.timeout(60_000),
         });
-        const text = await res.text();
-        const ct = res.headers.get("content-type") ?? "";
-        // 409: the first attempt (cut by the kill) is still recorded as running; wait and retry.
-        if (res.status === 409 && attempt < 200) {
-          await new Promise((r) => setTimeout(r, 1000));
-          continue;
-        }
-        const json = text ? (JSON.parse(text) as { id?: string; verdict?: string }) : {};
-        return { i, status: res.status, id: json.id, verdict: json.verdict, problem: ct.includes("application/problem+json"), attempts: attempt };
-      } catch {
-        // Connection refused or reset: the server is being killed and restarted. Retry.
-        await new Promise((r) => setTimeout(r, 200));
+      } catch (err) {
+        // Connection refused or reset (the server is being killed and restarted), or no answer in 60 s.
+        if (Date.now() > giveUpAt) return { i, status: 0, problem: false, attempts: attempt, error: String(err) };
+        await retry(attempt, "network");
+        continue;
       }
+      const text = await res.text();
+      const ct = res.headers.get("content-type") ?? "";
+      if (res.status === 409 && Date.now() < giveUpAt) {
+        await retry(attempt, "conflict409", Number(res.headers.get("retry-after") ?? 1));
+        continue;
+      }
+      let json: { id?: string; verdict?: string } = {};
+      try {
+        json = text ? (JSON.parse(text) as typeof json) : {};
+      } catch {
+        json = {};
+      }
+      return { i, status: res.status, id: json.id, verdict: json.verdict, problem: ct.includes("application/problem+json"), attempts: attempt };
     }
   }
 
@@ -124,9 +167,11 @@ async function main(): Promise<void> {
       if (i === Math.floor(N / 2) && !killed) {
         killed = true;
         serverDown = (async () => {
+          const t0 = performance.now();
           server.proc.kill("SIGKILL");
           await new Promise((r) => server.proc.once("exit", r));
           server = await startServer(env, port);
+          restartMs = performance.now() - t0;
           servers.push(server);
         })();
         void serverDown.then(() => (serverDown = null));
@@ -136,6 +181,7 @@ async function main(): Promise<void> {
   }
   await Promise.all(Array.from({ length: CONCURRENCY }, worker));
   const seconds = (performance.now() - started) / 1000;
+  clearInterval(loadTimer);
 
   // Every acknowledged judgment must be readable, with the verdict that was served.
   let lost = 0;
@@ -154,16 +200,20 @@ async function main(): Promise<void> {
   const unclean = outcomes.filter((o) => o.status !== 200 && !o.problem).length;
   const serverErrors500 = outcomes.filter((o) => o.status === 500).length;
   const retried = outcomes.filter((o) => o.attempts > 1).length;
+  const unanswered = outcomes.filter((o) => o.status === 0).length;
+  const loadMean = loads.length ? loads.reduce((a, b) => a + b, 0) / loads.length : loadStart;
   const rss = servers.map((s) => s.rssKb);
   const mb = (kb: number) => (kb / 1024).toFixed(0);
   const q = (xs: number[], f: number) => xs[Math.min(xs.length - 1, Math.floor(xs.length * f))] ?? 0;
 
   const lines = [
-    `Machine: ${cpus().length} × ${cpus()[0]?.model ?? "CPU"}, Node ${process.version}, load average ${loadStart.toFixed(1)} at start / ${loadavg()[0]!.toFixed(1)} at end; PostgreSQL on the same machine.`,
+    `Machine: ${cpus().length} × ${cpus()[0]?.model ?? "CPU"}, Node ${process.version}, 1-min load average ${loadStart.toFixed(1)} at start, mean ${loadMean.toFixed(1)} / max ${Math.max(loadStart, ...loads).toFixed(1)} during the run (sampled every 5 s); PostgreSQL on the same machine.`,
     "",
     `| judgments | concurrency | wall s | 200 | other statuses | not problem+json | 500s | lost (200 not readable) | retried by the client (kill) |`,
     `| ---: | ---: | ---: | ---: | --- | ---: | ---: | ---: | ---: |`,
     `| ${outcomes.length} | ${CONCURRENCY} | ${seconds.toFixed(0)} | ${byStatus.get(200) ?? 0} | ${[...byStatus].filter(([s]) => s !== 200).sort().map(([s, n]) => `${s}: ${n}`).join(", ")} | ${unclean} | ${serverErrors500} | **${lost}** | ${retried} |`,
+    "",
+    `SIGKILL → restarted server answering GET /healthz: ${(restartMs / 1000).toFixed(1)} s. Client retries: ${retries.network} after a refused/reset connection, ${retries.conflict409} after a 409 (key still in flight); ${unanswered} requests got no answer within the client's ${RETRY_BUDGET_MS / 60_000} min retry budget.`,
     "",
     `Provider answers: ${Object.entries(faults).map(([k, v]) => `${k} ${v}`).join(", ")} (${((1 - faults.ok / Object.values(faults).reduce((a, b) => a + b, 0)) * 100).toFixed(1)}% faults).`,
     "",
@@ -178,7 +228,7 @@ async function main(): Promise<void> {
   await new Promise((r) => server.proc.once("exit", r));
   await llm.close();
   await scratch.drop();
-  if (lost > 0 || unclean > 0 || serverErrors500 > 0) process.exitCode = 1;
+  if (lost > 0 || unclean > 0 || serverErrors500 > 0 || unanswered > 0) process.exitCode = 1;
 }
 
 await main();

@@ -8,10 +8,13 @@
 // 2. Training annotate throughput on Workers as a share of its bound: annotation requests take
 //    ANNOTATE_MS each at the fake; one Workflow step may keep 5 in flight (6 connections, one is
 //    PostgreSQL), so the bound is 5 / ANNOTATE_MS. Measured from the fake's request log, across
-//    the step boundaries WORKFLOW_STEP_LLM_CALLS (default 200) imposes.
+//    the step boundaries WORKFLOW_STEP_LLM_CALLS imposes.
 //
 // Env: DATABASE_URL (server for the scratch database; default postgres://postgres@127.0.0.1:5432/test),
-// BENCH_REQUESTS (300 per target), BENCH_ANNOTATE_MS (100), BENCH_SAMPLE_SIZE (300 pairs).
+// BENCH_REQUESTS (300 per target), BENCH_ANNOTATE_MS (100), BENCH_SAMPLE_SIZE (300 pairs),
+// BENCH_READY_TIMEOUT_MS (240000: how long the Node server and wrangler dev may take to start),
+// BENCH_STEP_LLM_CALLS (WORKFLOW_STEP_LLM_CALLS for the Worker; default: wrangler.toml's).
+import { readFileSync } from "node:fs";
 import { mkdir, writeFile } from "node:fs/promises";
 import { cpus, loadavg } from "node:os";
 import { startFakeLlm } from "../tests/fake-llm/server";
@@ -25,6 +28,12 @@ const SERVER = process.env.DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/t
 const REQUESTS = Number(process.env.BENCH_REQUESTS ?? 300);
 const ANNOTATE_MS = Number(process.env.BENCH_ANNOTATE_MS ?? 100);
 const SAMPLE_SIZE = Number(process.env.BENCH_SAMPLE_SIZE ?? 300);
+// Starting the Node server and workerd can take minutes on a loaded, shared machine.
+// The per-step LLM-call budget under test (wrangler.toml's WORKFLOW_STEP_LLM_CALLS unless set).
+const STEP_LLM_CALLS = process.env.BENCH_STEP_LLM_CALLS;
+const stepCallsInUse =
+  STEP_LLM_CALLS ?? /WORKFLOW_STEP_LLM_CALLS\s*=\s*"(\d+)"/.exec(readFileSync(new URL("../wrangler.toml", import.meta.url), "utf8"))?.[1] ?? "200";
+const READY_TIMEOUT_MS = Number(process.env.BENCH_READY_TIMEOUT_MS ?? 240_000);
 const ADMIN_KEY = "bench-workers-admin-key-0123456789";
 const WORKERS_LLM_CONNECTIONS = 5;
 const BODY = JSON.stringify({
@@ -57,11 +66,12 @@ try {
   cleanups.unshift(() => fake.close());
   const node = await startServer({ DATABASE_URL: scratch.url, SELFJUDGE_ADMIN_KEY: ADMIN_KEY, OPENAI_BASE_URL: fake.url, JOBS_ENABLED: "false" });
   cleanups.unshift(() => node.stop());
-  await node.ready();
+  await node.ready(READY_TIMEOUT_MS);
   const dev = await startWranglerDev({
     databaseUrl: scratch.url.replace("postgres@", "postgres:postgres@"),
     adminKey: ADMIN_KEY,
-    vars: { OPENAI_BASE_URL: fake.url, LOG_LEVEL: "info" },
+    vars: { OPENAI_BASE_URL: fake.url, LOG_LEVEL: "info", ...(STEP_LLM_CALLS ? { WORKFLOW_STEP_LLM_CALLS: STEP_LLM_CALLS } : {}) },
+    readyTimeoutMs: READY_TIMEOUT_MS,
   });
   cleanups.unshift(() => dev.stop());
 
@@ -139,7 +149,7 @@ try {
     "",
     `Annotate on Workers: ${annotateCalls.length} annotation requests of ${ANNOTATE_MS} ms in ${spanS.toFixed(2)} s = ${throughput.toFixed(1)}/s;` +
       ` bound ${WORKERS_LLM_CONNECTIONS} in flight / ${ANNOTATE_MS} ms = ${bound.toFixed(1)}/s → **${((100 * throughput) / bound).toFixed(1)}%**` +
-      ` (sample_size ${SAMPLE_SIZE}, 8 samples a pair as 2 requests, run concurrency 8, WORKFLOW_STEP_LLM_CALLS 200).`,
+      ` (sample_size ${SAMPLE_SIZE}, 8 samples a pair as 2 requests, run concurrency 8, WORKFLOW_STEP_LLM_CALLS ${stepCallsInUse}).`,
   ].join("\n");
   console.log(report);
   await mkdir("bench/results", { recursive: true });

@@ -6,7 +6,7 @@ import { HTTPException } from "hono/http-exception";
 import { requestId } from "hono/request-id";
 import type { AppEnv } from "./app-types";
 import type { AppDeps } from "./deps";
-import { dataExceptionCode, describeDbError, isConnectionError } from "./db/errors";
+import { dataExceptionCode, errorForLog, isConnectionError } from "./db/errors";
 import { ApiError, problemBody } from "./lib/errors";
 import { idempotency } from "./middleware/idempotency";
 import { inputHygiene } from "./middleware/input-hygiene";
@@ -90,10 +90,9 @@ export function createApp(deps: AppDeps) {
   };
   app.onError((err, c) => {
     const apiErr = toApiError(err);
-    // Database errors are described by code and message only: never the failed SQL's parameters.
-    if (apiErr.status >= 500 || apiErr.code === "validation_failed") {
-      const described = err instanceof ApiError ? undefined : { err: describeDbError(err), stack: (err as Error).stack?.split("\n").slice(0, 6).join("\n") };
-      if (described) c.var.logger?.[apiErr.status >= 500 ? "error" : "warn"](described, "request failed");
+    // Database errors are described by code, redacted message and stack frames: never the failed SQL's parameters.
+    if ((apiErr.status >= 500 || apiErr.code === "validation_failed") && !(err instanceof ApiError)) {
+      c.var.logger?.[apiErr.status >= 500 ? "error" : "warn"]({ err: errorForLog(err) }, "request failed");
     }
     return problem(c, apiErr);
   });

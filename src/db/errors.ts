@@ -55,6 +55,14 @@ export function dataExceptionCode(err: unknown): string | null {
   return null;
 }
 
+// PostgreSQL quotes the offending value in some messages (`invalid input syntax for type
+// integer: "<the user's text>"`): a quoted string after a colon, or longer than any identifier
+// (63 bytes), is a value and is replaced; relation, column and constraint names stay readable.
+function redactValues(message: string): string {
+  // Greedy to the last quote: the value itself may hold quotes, which PostgreSQL does not escape.
+  return message.replace(/: "[\s\S]*"/, ': "…"').replace(/"[^"]{64,}"/g, '"…"');
+}
+
 /** What may be logged about a database error: codes and the driver's message, never the SQL's parameters. */
 export function describeDbError(err: unknown): Record<string, unknown> {
   const out: Record<string, unknown> = {};
@@ -62,8 +70,18 @@ export function describeDbError(err: unknown): Record<string, unknown> {
     if (typeof e.code === "string" && out.code === undefined) out.code = e.code;
     // Drizzle's wrapper message is "Failed query: <sql> params: <values>": skip it.
     if (typeof e.message === "string" && !e.message.startsWith("Failed query") && out.message === undefined) {
-      out.message = e.message;
+      out.message = redactValues(e.message);
     }
   }
   return out;
+}
+
+/**
+ * What may be logged about any error: its code, its message with values redacted, and the stack's
+ * frames without the message line (a drizzle error's message holds the failed SQL's parameters).
+ */
+export function errorForLog(err: unknown): Record<string, unknown> {
+  if (!err || typeof err !== "object") return { message: redactValues(String(err)) };
+  const frames = typeof (err as Error).stack === "string" ? (err as Error).stack!.split("\n").filter((l) => /^\s+at /.test(l)).slice(0, 6) : [];
+  return { ...describeDbError(err), ...(frames.length ? { stack: frames.join("\n") } : {}) };
 }

@@ -67,6 +67,8 @@ export async function finalizeBenchmark(deps: Deps, id: string): Promise<void> {
           invalidVotes: r.invalidVotes,
           totalVotes: r.totalVotes,
           usage,
+          confidence: ok ? r.confidence : null,
+          confidenceSource: r.confidenceSource,
         };
       });
   const benchUnits = (versionId: string): BenchUnit[] =>

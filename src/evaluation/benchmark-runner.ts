@@ -152,6 +152,8 @@ async function judgeBenchUnit(
     detail: {
       position_consistent: outcome.position_consistent,
       confidence: outcome.confidence,
+      confidence_source: outcome.confidence_source,
+      ...(outcome.verdict_probabilities ? { verdict_probabilities: outcome.verdict_probabilities } : {}),
       usage: outcome.usage,
       shown_first: flipped ? "response_b" : "response_a",
       outputs: outcome.samples.map((s) => ({ order: s.order, vote: s.vote, text: s.text })),

@@ -63,6 +63,8 @@ export async function finalizeEvaluation(deps: Deps, id: string): Promise<void> 
         invalidVotes: u.invalidVotes,
         totalVotes: u.totalVotes,
         usage: (u.detail?.usage as ScoredUnit["usage"]) ?? null,
+        confidence: typeof u.detail?.confidence === "number" ? u.detail.confidence : null,
+        confidenceSource: (u.detail?.confidence_source as ScoredUnit["confidenceSource"]) ?? null,
       }));
   const gate = ev.gate as unknown as GateParams;
   const result = evaluationResult(toScored(ev.candidateVersionId), toScored(ev.baselineVersionId!), { swap: ev.swap, gate });
@@ -227,6 +229,8 @@ function versionSummary(
     ci95: m.ci95,
     position_consistent_accuracy: m.position_consistent_accuracy,
     invalid_output_rate: m.invalid_output_rate,
+    ece: m.calibration.ece,
+    confidence_source: m.calibration.source,
     evaluated_at: now,
   };
 }

@@ -1,3 +1,4 @@
+import { calibration, type Calibration } from "./calibration";
 import { decideGate, type GateDecision, type GateParams } from "./gate";
 import { mcnemarExactOneSided, wilsonInterval } from "./statistics";
 
@@ -26,6 +27,9 @@ export interface ScoredUnit {
   invalidVotes: number;
   totalVotes: number;
   usage?: { prompt_tokens: number; completion_tokens: number; llm_requests: number } | null;
+  /** The judgment's confidence in its verdict and where it came from (absent on old rows: votes). */
+  confidence?: number | null;
+  confidenceSource?: "logprobs" | "votes" | null;
 }
 
 export interface Breakdown {
@@ -51,6 +55,8 @@ export interface VersionMetrics {
   by_category: Record<string, Breakdown>;
   by_source: Record<string, Breakdown>;
   usage: { prompt_tokens: number; completion_tokens: number; llm_requests: number };
+  /** How well confidence predicts correctness on the scored items with a verdict (ECE, 10 bins). */
+  calibration: Calibration;
 }
 
 export interface PairedComparison {
@@ -121,6 +127,12 @@ export function versionMetrics(all: ScoredUnit[], comparable: Set<string>, swap:
     by_category: breakdown(units, (u) => u.category ?? UNCATEGORIZED),
     by_source: breakdown(units, (u) => u.source),
     usage,
+    // Items with a verdict and a stored confidence: no verdict has no confidence to check.
+    calibration: calibration(
+      units
+        .filter((u) => u.verdict !== null && typeof u.confidence === "number")
+        .map((u) => ({ confidence: u.confidence!, correct: u.correct === true, source: u.confidenceSource ?? "votes" })),
+    ),
   };
 }
 

@@ -24,6 +24,7 @@ import { finalizeBenchmark } from "./benchmark-finalize";
 import { judgeDataset } from "./benchmark-runner";
 import { finalizeEvaluation } from "./finalize";
 import { isCorrect } from "./metrics";
+import { errorForLog } from "../db/errors";
 
 export type EvaluationDeps = Pick<AppDeps, "database" | "llm" | "config" | "logger" | "clock">;
 
@@ -64,9 +65,9 @@ export async function runEvaluation(deps: EvaluationDeps, id: string, opts: RunO
     if (stopped) return (await getEvaluation(db, id))!;
     await (ev.datasetId ? finalizeBenchmark(deps, id) : finalizeEvaluation(deps, id));
   } catch (err) {
-    log.error({ err: String(err), stack: (err as Error).stack }, "evaluation failed");
+    log.error({ err: errorForLog(err) }, "evaluation failed");
     await finishEvaluation(db, id, { status: "failed", error: err instanceof Error ? err.message : String(err) }).catch(
-      (e: unknown) => log.error({ err: String(e) }, "could not mark the evaluation failed"),
+      (e: unknown) => log.error({ err: errorForLog(e) }, "could not mark the evaluation failed"),
     );
   }
   return (await getEvaluation(db, id))!;
@@ -190,6 +191,8 @@ async function judgeUnit(
     detail: {
       position_consistent: outcome.position_consistent,
       confidence: outcome.confidence,
+      confidence_source: outcome.confidence_source,
+      ...(outcome.verdict_probabilities ? { verdict_probabilities: outcome.verdict_probabilities } : {}),
       votes: v,
       usage: outcome.usage,
       outputs: outcome.samples.map((s) => ({ order: s.order, vote: s.vote, text: s.text })),

@@ -1,6 +1,7 @@
 import type { Database } from "../db/client";
 import type { Logger } from "../lib/logger";
 import type { JobQueue } from "./queue";
+import { errorForLog } from "../db/errors";
 
 /** pg-boss on the same database as the app: PostgreSQL through its own pool, PGlite through its adapter. */
 export async function createPgBossQueue(database: Database, logger: Logger): Promise<JobQueue> {
@@ -9,7 +10,7 @@ export async function createPgBossQueue(database: Database, logger: Logger): Pro
     database.kind === "pglite"
       ? new PgBoss({ db: fromPglite(database.pglite!), backend: "pglite", schema: "pgboss" } as never)
       : new PgBoss({ connectionString: database.connectionString!, schema: "pgboss", max: 4 } as never);
-  boss.on("error", (err: unknown) => logger.error({ err: String(err) }, "job queue error"));
+  boss.on("error", (err: unknown) => logger.error({ err: errorForLog(err) }, "job queue error"));
   await boss.start();
   const declared = new Set<string>();
 

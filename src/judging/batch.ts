@@ -2,6 +2,7 @@ import pLimit from "p-limit";
 import { ApiError, problemBody, type Problem } from "../lib/errors";
 import { judgeOne, type JudgeCallContext, type JudgeRequest, type JudgeResult } from "./judge-one";
 import { effectiveParams, resolveTarget, type JudgeTarget } from "./resolve";
+import { errorForLog } from "../db/errors";
 
 export type BatchItemOutcome =
   | { index: number; ok: true; result: JudgeResult }
@@ -41,7 +42,7 @@ export async function runBatch(
               return { index, ok: true, result: await judgeOne(itemCtx, item) };
             } catch (err) {
               if (err instanceof ApiError) return { index, ok: false, error: problem(err) };
-              ctx.logger.error({ err: String(err), stack: (err as Error).stack, index }, "batch item failed");
+              ctx.logger.error({ err: errorForLog(err), index }, "batch item failed");
               return { index, ok: false, error: problem(new ApiError("internal", "internal server error")) };
             }
           }),

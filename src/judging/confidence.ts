@@ -14,13 +14,11 @@
  * - A judgment's confidence is that combined probability of its verdict, when every valid sample
  *   has a distribution; otherwise the vote share stays, and `confidence_source` says which.
  */
+import type { TokenLogprob } from "../llm/types";
 import type { Order, Verdict, Vote } from "./aggregate";
 
-export interface TokenLogprob {
-  token: string;
-  logprob: number;
-  top: ReadonlyArray<{ token: string; logprob: number }>;
-}
+export type { TokenLogprob };
+
 
 export type VerdictDistribution = Record<Verdict, number>;
 export type ConfidenceSource = "logprobs" | "votes";
@@ -109,6 +107,19 @@ export function combinedDistribution(samples: readonly ScoredSample[]): VerdictD
     .filter((ds) => ds.length > 0)
     .map(mean);
   return mean(perOrder);
+}
+
+/** Weighted mean of distributions (a jury's members, by their weights). */
+export function weightedDistribution(parts: ReadonlyArray<{ weight: number; distribution: VerdictDistribution }>): VerdictDistribution | null {
+  const total = parts.reduce((s, p) => s + p.weight, 0);
+  if (parts.length === 0 || !(total > 0)) return null;
+  const out = { A: 0, B: 0, tie: 0 };
+  for (const p of parts) {
+    out.A += (p.weight / total) * p.distribution.A;
+    out.B += (p.weight / total) * p.distribution.B;
+    out.tie += (p.weight / total) * p.distribution.tie;
+  }
+  return out;
 }
 
 /** The confidence of `verdict` and where it came from. */

@@ -21,6 +21,7 @@ import { judgedPair, type JudgeRequest } from "./request";
 export type { JudgeRequest } from "./request";
 import { describeFailure, failureToApiError, providerDetail } from "./failures";
 import { effectiveParams, resolveTarget, versionSpec, type JudgeTarget } from "./resolve";
+import { errorForLog } from "../db/errors";
 
 export interface JudgeCallContext {
   deps: AppDeps;
@@ -141,7 +142,7 @@ export async function judgeOne(ctx: JudgeCallContext, req: JudgeRequest): Promis
       await feedPool(ctx, target, pair.instruction, id);
       await recordStats(ctx, target, { cacheHit: false, stored: { failed: true, promptTokens: 0, completionTokens: 0, llmRequests: 0, votes: 0, invalidVotes: 0, latencyMs } });
     } catch (storeErr) {
-      ctx.logger.error({ err: String(storeErr) }, "could not store the failed judgment");
+      ctx.logger.error({ err: errorForLog(storeErr) }, "could not store the failed judgment");
     }
     if (timedOut) {
       throw new ApiError("judge_timeout", `no verdict within the judge deadline of ${ctx.deadlineMs} ms; the judgment is stored as timeout`, {
@@ -155,7 +156,7 @@ export async function judgeOne(ctx: JudgeCallContext, req: JudgeRequest): Promis
     try {
       await ctx.budget.spend(outcome.usage.prompt_tokens + outcome.usage.completion_tokens);
     } catch (err) {
-      ctx.logger.warn({ err: String(err) }, "could not record token usage");
+      ctx.logger.warn({ err: errorForLog(err) }, "could not record token usage");
     }
   }
   const latencyMs = Math.round(performance.now() - started);
@@ -167,6 +168,7 @@ export async function judgeOne(ctx: JudgeCallContext, req: JudgeRequest): Promis
     raw_vote: s.raw_vote,
     ...(s.reason !== undefined ? { reason: s.reason } : {}),
     ...(s.member !== undefined ? { member: s.member } : {}),
+    ...(s.distribution !== undefined ? { probabilities: s.distribution } : {}),
   }));
   const failed = outcome.verdict === null;
   const v = outcome.votes;
@@ -178,6 +180,8 @@ export async function judgeOne(ctx: JudgeCallContext, req: JudgeRequest): Promis
     status: failed ? "failed" : "ok",
     verdict: outcome.verdict,
     confidence: outcome.confidence,
+    confidenceSource: outcome.confidence_source,
+    verdictProbabilities: outcome.verdict_probabilities,
     positionConsistent: outcome.position_consistent,
     reasoning: outcome.reasoning,
     votes: outcome.votes,
@@ -226,7 +230,7 @@ async function feedPool(ctx: JudgeCallContext, target: JudgeTarget, instruction:
   try {
     await addToPool(ctx.deps.database.db, target.evaluator.id, "judge", [{ instruction, metadata: { judgment_id: judgmentId } }]);
   } catch (err) {
-    ctx.logger.warn({ err: String(err), judgment_id: judgmentId }, "could not add the instruction to the traffic pool");
+    ctx.logger.warn({ err: errorForLog(err), judgment_id: judgmentId }, "could not add the instruction to the traffic pool");
   }
 }
 
@@ -236,6 +240,6 @@ async function recordStats(ctx: JudgeCallContext, target: JudgeTarget, d: Omit<J
     const day = ctx.deps.clock.now().toISOString().slice(0, 10);
     await bumpJudgeStats(ctx.deps.database.db, { ...d, evaluatorId: target.evaluator.id, day });
   } catch (err) {
-    ctx.logger.warn({ err: String(err) }, "could not update the daily judge stats");
+    ctx.logger.warn({ err: errorForLog(err) }, "could not update the daily judge stats");
   }
 }

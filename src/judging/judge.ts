@@ -3,6 +3,14 @@ import type { ChatMessage, LlmClient, TokenUsage } from "../llm/types";
 import { addUsage, ZERO_USAGE } from "../llm/types";
 import { aggregateVotes, toCallerFrame, type Order, type Verdict, type Vote, type VoteCounts } from "./aggregate";
 import { dialogueView, type Dialogue } from "./dialogue";
+import {
+  combinedDistribution,
+  judgmentConfidence,
+  sampleDistribution,
+  toCallerDistribution,
+  type ConfidenceSource,
+  type VerdictDistribution,
+} from "./confidence";
 import { aggregateJury, type JuryMemberSpec, type MemberVote } from "./jury";
 import { parseJudgment, type TemplateName } from "./templates";
 import { renderJudgeMessages, type FewShotExample, type JudgeTemplate } from "./prompt";
@@ -20,7 +28,8 @@ export interface JudgeVersionSpec {
   /** A jury: every member judges, the verdict is their weighted majority (model/base_url unused). */
   members?: readonly JuryMemberSpec[] | null;
   few_shot?: readonly FewShotExample[] | null;
-  params: { temperature?: number; top_p?: number; max_tokens?: number };
+  /** logprobs: ask for the verdict token's log-probabilities and derive confidence from them. */
+  params: { temperature?: number; top_p?: number; max_tokens?: number; logprobs?: boolean };
 }
 
 export interface JudgeInput {
@@ -49,6 +58,11 @@ export interface RawJudgment {
   vote: Vote;
   /** Why the text was invalid. */
   reason?: string;
+  /**
+   * Caller-frame probabilities of A / B / tie at the verdict token (src/judging/confidence.ts);
+   * only when log-probabilities were asked for, null when the provider sent none usable.
+   */
+  distribution?: VerdictDistribution | null;
 }
 
 export interface OrderJudgments {
@@ -68,6 +82,10 @@ export interface JudgeSample extends RawJudgment {
 export interface JudgeOutcome {
   verdict: Verdict | null;
   confidence: number;
+  /** "logprobs" when confidence is the verdict's probability from token log-probs, else "votes". */
+  confidence_source: ConfidenceSource;
+  /** Caller-frame A / B / tie probabilities, both orders combined; null without log-probs. */
+  verdict_probabilities: VerdictDistribution | null;
   position_consistent: boolean;
   /**
    * Text of the first sample (order ab before ba) whose caller-frame vote equals the verdict.
@@ -129,11 +147,16 @@ export async function sampleJudgments(
     n: opts.n,
     ...samplingParams(version, opts),
     ...(version.params.max_tokens !== undefined ? { max_tokens: version.params.max_tokens } : {}),
+    ...(version.params.logprobs ? { logprobs: true } : {}),
     ...(opts.signal ? { signal: opts.signal } : {}),
   });
   const judgments = result.texts.map((text, index): RawJudgment => {
     const parsed = parseJudgment(version.template, text);
-    const base = { index, text, raw_vote: parsed.vote, vote: toCallerFrame(parsed.vote, opts.order) };
+    const base: RawJudgment = { index, text, raw_vote: parsed.vote, vote: toCallerFrame(parsed.vote, opts.order) };
+    if (version.params.logprobs) {
+      const d = sampleDistribution(text, parsed.vote, result.logprobs?.[index]);
+      base.distribution = d && toCallerDistribution(d, opts.order);
+    }
     return parsed.vote === "invalid" ? { ...base, reason: parsed.reason } : base;
   });
   return { order: opts.order, messages, judgments, usage: result.usage };
@@ -191,6 +214,8 @@ async function judgeJury(
   return {
     verdict: jury.verdict,
     confidence: jury.confidence,
+    confidence_source: jury.confidence_source,
+    verdict_probabilities: jury.verdict_probabilities,
     position_consistent: jury.position_consistent,
     reasoning: fallback >= 0 ? samples[fallback]!.text : null,
     reasoning_index: fallback >= 0 ? fallback : null,
@@ -229,10 +254,16 @@ async function judgeSingle(
   const byOrder = (order: Order) => samples.filter((s) => s.order === order).map((s) => s.vote);
   const agg = aggregateVotes(opts.swap ? { ab: byOrder("ab"), ba: byOrder("ba") } : { ab: byOrder("ab") });
   const found = agg.verdict === null ? -1 : samples.findIndex((s) => s.vote === agg.verdict);
+  const probs = version.params.logprobs
+    ? combinedDistribution(samples.map((s) => ({ order: s.order, vote: s.vote, distribution: s.distribution ?? null })))
+    : null;
+  const { confidence, source } = judgmentConfidence(agg.verdict, agg.confidence, probs);
 
   return {
     verdict: agg.verdict,
-    confidence: agg.confidence,
+    confidence,
+    confidence_source: source,
+    verdict_probabilities: probs,
     position_consistent: agg.position_consistent,
     reasoning: found >= 0 ? samples[found]!.text : null,
     reasoning_index: found >= 0 ? found : null,

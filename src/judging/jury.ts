@@ -10,8 +10,16 @@
  * - confidence = the winning weight / the weight of the members that voted (0 for a tie no
  *   member voted for), the jury analogue of the vote share.
  * - position_consistent: every voting member was position-consistent.
+ * - With log-probabilities (version param `logprobs`) from every voting member: confidence is the
+ *   jury's probability of its verdict, the weight-averaged member distributions (source
+ *   "logprobs"). Members' confidences do NOT change whose vote counts how much: the verdict is
+ *   the weighted majority above either way, so a confidently wrong member cannot outvote two
+ *   others, and jury verdicts stay comparable with and without log-probs.
+ * - Each member's entry carries only its summary (verdict, confidence, votes), never its raw
+ *   outputs: those are already in the judgment's samples, tagged with the member index.
  */
 import type { Verdict, VoteCounts } from "./aggregate";
+import { judgmentConfidence, weightedDistribution, type ConfidenceSource, type VerdictDistribution } from "./confidence";
 
 export interface JuryMemberSpec {
   model: string;
@@ -25,17 +33,27 @@ export interface MemberResult {
   confidence: number;
   position_consistent: boolean;
   votes: VoteCounts;
+  confidence_source?: ConfidenceSource;
+  verdict_probabilities?: VerdictDistribution | null;
 }
 
-export interface MemberVote extends MemberResult {
+export interface MemberVote {
   member: number;
   model: string;
   weight: number;
+  verdict: Verdict | null;
+  confidence: number;
+  confidence_source: ConfidenceSource;
+  verdict_probabilities: VerdictDistribution | null;
+  position_consistent: boolean;
+  votes: VoteCounts;
 }
 
 export interface JuryAggregate {
   verdict: Verdict | null;
   confidence: number;
+  confidence_source: ConfidenceSource;
+  verdict_probabilities: VerdictDistribution | null;
   position_consistent: boolean;
   votes: VoteCounts;
   members: MemberVote[];
@@ -54,15 +72,35 @@ export function aggregateJury(members: readonly JuryMemberSpec[], results: reado
       voting += w;
       if (!r.position_consistent) allConsistent = false;
     }
-    return { member: i, model: members[i]!.model, weight: w, ...r };
+    // Picked field by field: a member's full outcome (samples, reasoning, usage) must not ride along.
+    return {
+      member: i,
+      model: members[i]!.model,
+      weight: w,
+      verdict: r.verdict,
+      confidence: r.confidence,
+      confidence_source: r.confidence_source ?? "votes",
+      verdict_probabilities: r.verdict_probabilities ?? null,
+      position_consistent: r.position_consistent,
+      votes: { A: r.votes.A, B: r.votes.B, tie: r.votes.tie, invalid: r.votes.invalid },
+    };
   });
-  if (voting === 0) return { verdict: null, confidence: 0, position_consistent: false, votes, members: memberVotes };
+  if (voting === 0) {
+    return { verdict: null, confidence: 0, confidence_source: "votes", verdict_probabilities: null, position_consistent: false, votes, members: memberVotes };
+  }
   const ranked = (["A", "B", "tie"] as const).map((v) => [v, weight[v]] as const).sort((x, y) => y[1] - x[1]);
   const [top, second] = ranked;
   const verdict: Verdict = second && second[1] === top![1] ? "tie" : top![0];
+  const voters = memberVotes.filter((m) => m.verdict !== null);
+  const probs = voters.every((m) => m.verdict_probabilities !== null)
+    ? weightedDistribution(voters.map((m) => ({ weight: m.weight, distribution: m.verdict_probabilities! })))
+    : null;
+  const { confidence, source } = judgmentConfidence(verdict, weight[verdict] / voting, probs);
   return {
     verdict,
-    confidence: weight[verdict] / voting,
+    confidence,
+    confidence_source: source,
+    verdict_probabilities: probs,
     position_consistent: allConsistent,
     votes,
     members: memberVotes,

@@ -77,6 +77,7 @@ export function versionSpec(target: JudgeTarget): JudgeVersionSpec {
       ...(version.params.temperature !== undefined ? { temperature: version.params.temperature } : {}),
       ...(version.params.top_p !== undefined ? { top_p: version.params.top_p } : {}),
       ...(version.params.max_tokens !== undefined ? { max_tokens: version.params.max_tokens } : {}),
+      ...(version.params.logprobs ? { logprobs: true } : {}),
     },
   };
 }

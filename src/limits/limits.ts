@@ -1,6 +1,7 @@
 import type { AppDeps } from "../deps";
 import { addToCounter, deleteExpiredCounters, readCounter } from "../db/queries/rate-counters";
 import { ApiError } from "../lib/errors";
+import { errorForLog } from "../db/errors";
 
 // Per-caller request rate (fixed one-minute windows) and LLM token budget (UTC days), counted in
 // the database so every instance shares them (touches the database). 0 means unlimited.
@@ -13,7 +14,7 @@ const DAY_MS = 86_400_000;
 function maybeCleanUp(deps: Pick<AppDeps, "database" | "logger">, now: Date): void {
   // Ended windows are useless; about one request in 200 sweeps them, off the request's path.
   if (Math.random() >= 0.005) return;
-  void deleteExpiredCounters(deps.database.db, now).catch((err) => deps.logger.warn({ err: String(err) }, "rate counter cleanup failed"));
+  void deleteExpiredCounters(deps.database.db, now).catch((err) => deps.logger.warn({ err: errorForLog(err) }, "rate counter cleanup failed"));
 }
 
 /** Counts one request against `rpm` for `subject`; throws a 429 ApiError once over. */

@@ -1,5 +1,6 @@
 export { isLlmError, LlmError, type LlmErrorKind } from "./errors";
 export { createOpenAiLlmClient, type OpenAiLlmClientOptions } from "./openai-client";
+export type { TokenLogprob } from "./types";
 export {
   addUsage,
   ZERO_USAGE,

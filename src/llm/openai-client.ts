@@ -6,7 +6,7 @@ import { resolveApiKey, type ProviderRules } from "../auth/resolve-key";
 import { AimdLimiter, retryDecision, sleep, type RetryPolicy } from "./adaptive";
 import { LlmError } from "./errors";
 import { isNUnsupportedError, mapSdkError } from "./map-sdk-error";
-import type { CompletionRequest, CompletionResult, LlmClient, TokenUsage } from "./types";
+import type { CompletionRequest, CompletionResult, LlmClient, TokenLogprob, TokenUsage } from "./types";
 import { addUsage, ZERO_USAGE } from "./types";
 
 export interface OpenAiLlmClientOptions {
@@ -30,8 +30,16 @@ export interface OpenAiLlmClientOptions {
 
 interface SingleResult {
   texts: string[];
+  /** Aligned with texts; null where the choice carried no log-probabilities. */
+  logprobs: Array<TokenLogprob[] | null>;
   usage: TokenUsage;
 }
+
+/**
+ * Alternatives asked per token when log-probabilities are wanted. The verdict letter competes
+ * with two others (A, B, C) plus stray spellings, so 5 keeps all three in view.
+ */
+const TOP_LOGPROBS = 5;
 
 /**
  * LlmClient over any OpenAI-compatible chat completions endpoint.
@@ -117,6 +125,7 @@ export function createOpenAiLlmClient(opts: OpenAiLlmClientOptions): LlmClient {
       ...(req.temperature !== undefined ? { temperature: req.temperature } : {}),
       ...(req.top_p !== undefined ? { top_p: req.top_p } : {}),
       ...(req.max_tokens !== undefined ? { max_tokens: req.max_tokens } : {}),
+      ...(req.logprobs ? { logprobs: true, top_logprobs: TOP_LOGPROBS } : {}),
     };
     const aimd = limiterFor(sdk.baseURL);
     const used = { rateLimited: 0, other: 0 };
@@ -169,12 +178,17 @@ export function createOpenAiLlmClient(opts: OpenAiLlmClientOptions): LlmClient {
       ),
     );
     return results.reduce<SingleResult>(
-      (acc, r) => ({ texts: [...acc.texts, ...r.texts], usage: addUsage(acc.usage, r.usage) }),
-      { texts: [], usage: { ...ZERO_USAGE } },
+      (acc, r) => ({ texts: [...acc.texts, ...r.texts], logprobs: [...acc.logprobs, ...r.logprobs], usage: addUsage(acc.usage, r.usage) }),
+      { texts: [], logprobs: [], usage: { ...ZERO_USAGE } },
     );
   }
 
   async function complete(req: CompletionRequest): Promise<CompletionResult> {
+    const r = await completeAll(req);
+    return req.logprobs ? r : { texts: r.texts, usage: r.usage };
+  }
+
+  async function completeAll(req: CompletionRequest): Promise<SingleResult> {
     const n = req.n ?? 1;
     if (!Number.isInteger(n) || n < 1) throw new RangeError(`n must be a positive integer, got ${n}`);
     const { baseURL, apiKey } = provider(req);
@@ -193,14 +207,18 @@ export function createOpenAiLlmClient(opts: OpenAiLlmClientOptions): LlmClient {
       markNIgnored(key, baseURL, req.model, n, 0);
       const all = await separate(sdk, req, n);
       // The rejected request was still sent: count it, even though it carried no tokens.
-      return { texts: all.texts, usage: { ...all.usage, llm_requests: all.usage.llm_requests + 1 } };
+      return { ...all, usage: { ...all.usage, llm_requests: all.usage.llm_requests + 1 } };
     }
-    if (first.texts.length >= n) return { texts: first.texts.slice(0, n), usage: first.usage };
+    if (first.texts.length >= n) return { texts: first.texts.slice(0, n), logprobs: first.logprobs.slice(0, n), usage: first.usage };
     if (first.texts.length === 0) throw noChoices();
 
     markNIgnored(key, baseURL, req.model, n, first.texts.length);
     const rest = await separate(sdk, req, n - first.texts.length);
-    return { texts: [...first.texts, ...rest.texts], usage: addUsage(first.usage, rest.usage) };
+    return {
+      texts: [...first.texts, ...rest.texts],
+      logprobs: [...first.logprobs, ...rest.logprobs],
+      usage: addUsage(first.usage, rest.usage),
+    };
   }
 
   function markNIgnored(key: string, baseURL: string, model: string, asked: number, got: number): void {
@@ -219,9 +237,9 @@ function withSlash(url: string): string {
   return url.endsWith("/") ? url : `${url}/`;
 }
 
-function oneChoice(r: SingleResult): CompletionResult {
+function oneChoice(r: SingleResult): SingleResult {
   if (r.texts.length === 0) throw noChoices();
-  return { texts: [r.texts[0] ?? ""], usage: r.usage };
+  return { texts: [r.texts[0] ?? ""], logprobs: [r.logprobs[0] ?? null], usage: r.usage };
 }
 
 function noChoices(): LlmError {
@@ -239,6 +257,7 @@ function readCompletion(resp: unknown): SingleResult {
   const usage = (resp as { usage?: { prompt_tokens?: unknown; completion_tokens?: unknown } }).usage;
   return {
     texts: ordered.map(({ c }) => (typeof c?.message?.content === "string" ? c.message.content : "")),
+    logprobs: ordered.map(({ c }) => readLogprobs(c?.logprobs)),
     usage: {
       prompt_tokens: count(usage?.prompt_tokens),
       completion_tokens: count(usage?.completion_tokens),
@@ -250,6 +269,29 @@ function readCompletion(resp: unknown): SingleResult {
 interface ChoiceLike {
   index?: unknown;
   message?: { content?: unknown } | null;
+  logprobs?: unknown;
+}
+
+interface RawTokenLogprob {
+  token?: unknown;
+  logprob?: unknown;
+  top_logprobs?: unknown;
+}
+
+const isTokenEntry = (t: RawTokenLogprob | null | undefined): t is RawTokenLogprob & { token: string; logprob: number } =>
+  typeof t?.token === "string" && typeof t.logprob === "number";
+
+/** A choice's `logprobs.content` as plain tokens; null when absent or malformed (never a guess). */
+function readLogprobs(raw: unknown): TokenLogprob[] | null {
+  const content = (raw as { content?: unknown } | null | undefined)?.content;
+  if (!Array.isArray(content) || content.length === 0) return null;
+  const out: TokenLogprob[] = [];
+  for (const t of content as RawTokenLogprob[]) {
+    if (!isTokenEntry(t)) return null;
+    const top = Array.isArray(t.top_logprobs) ? (t.top_logprobs as RawTokenLogprob[]).filter(isTokenEntry) : [];
+    out.push({ token: t.token, logprob: t.logprob, top: top.map((a) => ({ token: a.token, logprob: a.logprob })) });
+  }
+  return out;
 }
 
 function indexOf(c: ChoiceLike | null, fallback: number): number {

@@ -15,7 +15,16 @@ export interface CompletionRequest {
   temperature?: number;
   top_p?: number;
   max_tokens?: number;
+  /** Ask for token log-probabilities with their top alternatives (`logprobs`, `top_logprobs`). */
+  logprobs?: boolean;
   signal?: AbortSignal;
+}
+
+/** One output token, its log-probability and the provider's top alternatives at that position. */
+export interface TokenLogprob {
+  token: string;
+  logprob: number;
+  top: Array<{ token: string; logprob: number }>;
 }
 
 export interface TokenUsage {
@@ -28,6 +37,11 @@ export interface TokenUsage {
 export interface CompletionResult {
   /** texts.length === n exactly; a choice without content is "" (callers treat it as invalid). */
   texts: string[];
+  /**
+   * Only when the request asked for logprobs: one entry per text, null where the provider sent
+   * none for that choice (many OpenAI-compatible servers ignore the parameter).
+   */
+  logprobs?: Array<TokenLogprob[] | null>;
   usage: TokenUsage;
 }
 

@@ -12,6 +12,7 @@ import { ApiError } from "../lib/errors";
 import { isStreamedUpload } from "../lib/streamed-upload";
 import { sha256Hex } from "../lib/hash";
 import { limitSubject } from "./rate-limit";
+import { errorForLog } from "../db/errors";
 
 // Idempotency-Key (draft-ietf-httpapi-idempotency-key-header) on every POST: the same caller,
 // route, key and body within 24 h gets the first response again (header Idempotent-Replayed);
@@ -69,7 +70,7 @@ export const idempotency: MiddlewareHandler<AppEnv> = async (c, next) => {
 
   if (Math.random() < 0.005) {
     void deleteExpiredIdempotencyKeys(db, new Date(now.getTime() - IDEMPOTENCY_TTL_MS)).catch((err) =>
-      logger.warn({ err: String(err) }, "idempotency cleanup failed"),
+      logger.warn({ err: errorForLog(err) }, "idempotency cleanup failed"),
     );
   }
   try {
@@ -88,7 +89,7 @@ export const idempotency: MiddlewareHandler<AppEnv> = async (c, next) => {
     }
   } catch (err) {
     // The response itself is fine; a retry will run again instead of being replayed.
-    logger.warn({ err: String(err) }, "could not store the idempotent response");
+    logger.warn({ err: errorForLog(err) }, "could not store the idempotent response");
     await releaseIdempotencyKey(db, key).catch(() => {});
   }
 };

@@ -9,7 +9,7 @@ import { startWorkers } from "./workers";
 import { systemClock } from "../lib/clock";
 import type { Logger } from "../lib/logger";
 import { createOpenAiLlmClient } from "../llm/openai-client";
-import { describeDbError } from "../db/errors";
+import { describeDbError, errorForLog } from "../db/errors";
 import { trainingProgressSummary } from "../db/queries/metrics";
 import { instrumentJobs, instrumentLlm } from "../metrics/instrument";
 import { createPrometheusMetrics } from "../metrics/prometheus";
@@ -37,7 +37,7 @@ export async function createNodeDeps(config: Config, logger: Logger): Promise<{ 
   return {
     deps,
     async close() {
-      await jobs?.stop().catch((err) => logger.error({ err: String(err) }, "job queue stop failed"));
+      await jobs?.stop().catch((err) => logger.error({ err: errorForLog(err) }, "job queue stop failed"));
       await database.close();
     },
   };

@@ -7,6 +7,7 @@ import { keysetPage, paged } from "../lib/concurrent";
 import type { RunContext } from "./context";
 import { iterState } from "./state";
 import { WriteBehind } from "./write-behind";
+import { errorForLog } from "../db/errors";
 
 /**
  * Step 3a, rejection sampling: N judgments per pair from the current evaluator, half with y_w
@@ -65,7 +66,7 @@ export async function annotate(ctx: RunContext, iteration: number, annotator: Ve
       if (ctx.signal.aborted) return;
       if (!isLlmError(err)) throw err;
       failed += 1;
-      ctx.log.warn({ pair: pair.id, err: String(err) }, "annotation failed; the pair is skipped");
+      ctx.log.warn({ pair: pair.id, err: errorForLog(err) }, "annotation failed; the pair is skipped");
       return;
     }
     await writer.add(rows);

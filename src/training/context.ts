@@ -7,6 +7,7 @@ import type { TrainingDeps } from "./deps";
 import type { RunParams } from "./params";
 import type { IterationRecord, RunState } from "./state";
 import { meteredLlm, UsageMeter, type Purpose } from "./usage";
+import { errorForLog } from "../db/errors";
 
 export type StopCause = "cancel" | "lease_lost" | "slice";
 export type Step = "curate" | "synthesize" | "annotate" | "train" | "evaluate";
@@ -94,7 +95,7 @@ export class RunContext {
         else if (lease.cancelRequested) this.stop("cancel");
         await this.flushUsage();
       } catch (err) {
-        this.log.warn({ err: String(err) }, "training heartbeat failed");
+        this.log.warn({ err: errorForLog(err) }, "training heartbeat failed");
       }
       if (!this.closed) this.timer = setTimeout(() => void beat(), this.deps.timing.heartbeatMs);
     };
@@ -114,7 +115,7 @@ export class RunContext {
   async close(): Promise<void> {
     this.closed = true;
     if (this.timer) clearTimeout(this.timer);
-    await this.flushUsage().catch((err) => this.log.warn({ err: String(err) }, "could not flush token usage"));
+    await this.flushUsage().catch((err) => this.log.warn({ err: errorForLog(err) }, "could not flush token usage"));
   }
 
   /** Persists state, iteration records and progress (the lease holder is the only writer). */

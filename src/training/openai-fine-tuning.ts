@@ -32,7 +32,14 @@ export function createOpenAiFineTuningApi(llm: Config["llm"], baseURL?: string |
     },
     async createJob(a, signal) {
       const job = await sdk.fineTuning.jobs.create(
-        { model: a.model, training_file: a.trainingFile, suffix: a.suffix, metadata: a.metadata },
+        {
+          model: a.model,
+          training_file: a.trainingFile,
+          suffix: a.suffix,
+          metadata: a.metadata,
+          // The preference method; the file then holds {input, preferred_output, non_preferred_output} lines.
+          ...(a.method === "dpo" ? { method: { type: "dpo" as const, dpo: { hyperparameters: { beta: a.dpoBeta ?? ("auto" as const) } } } } : {}),
+        },
         signal ? { signal } : undefined,
       );
       return asJob(job);

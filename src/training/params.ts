@@ -4,6 +4,9 @@ import { CATEGORY_SLUGS, DEFAULT_CATEGORY_WEIGHTS, type Category } from "./categ
 export const BACKENDS = ["few-shot", "openai", "external"] as const;
 export type Backend = (typeof BACKENDS)[number];
 
+export const METHODS = ["sft", "dpo"] as const;
+export type TrainingMethod = (typeof METHODS)[number];
+
 /**
  * Everything a run is parameterised by, with defaults. Stored normalised on the run, so a resumed
  * run (possibly after an upgrade that changed a default) keeps behaving as it started.
@@ -19,6 +22,19 @@ export const runParamsShape = {
       .openapi({ description: "J1 style: keep a pair only when the annotator is right in both answer orders (at least one correct sample in each); dropped pairs are counted as dropped_inconsistent" }),
     top_p: z.number().gt(0).max(1).default(0.9),
     backend: z.enum(BACKENDS).default("few-shot"),
+    method: z
+      .enum(METHODS)
+      .optional()
+      .openapi({
+        description:
+          "backend openai only: sft (default) fine-tunes on the verified judgments; dpo uses the fine-tuning API's preference method on the annotation step's DPO pairs (a correct and a wrong judgment of the same prompt)",
+      }),
+    dpo_beta: z
+      .number()
+      .gt(0)
+      .max(10)
+      .optional()
+      .openapi({ description: "method dpo only: the DPO beta hyperparameter; default the provider's choice (auto)" }),
     generator_model: z.string().min(1).max(200).optional().openapi({ description: "Model writing y_w, x' and y_l; defaults to GENERATOR_MODEL" }),
     heldout_fraction: z.number().min(0).max(0.5).default(0.1).openapi({ description: "Share of the pool reserved for evaluation, by instruction hash; a held-out instruction is never trained on" }),
     heldout_size: z.int().min(0).max(100_000).optional().openapi({ description: "Held-out instructions turned into synthetic held-out pairs by this run; default max(200, sample_size·f/(1−f))" }),
@@ -35,7 +51,17 @@ export const runParamsShape = {
 };
 
 /** Cross-field rules, shared by the stored-params schema and the POST body schema. */
-export function checkParams(p: { min_instruction_chars: number; max_instruction_chars: number }, ctx: z.RefinementCtx): void {
+export function checkParams(
+  p: { min_instruction_chars: number; max_instruction_chars: number; backend: Backend; method?: TrainingMethod | undefined; dpo_beta?: number | undefined },
+  ctx: z.RefinementCtx,
+): void {
+  // The few-shot backend trains nothing and external exports both formats: a method there would be ignored.
+  if (p.method !== undefined && p.backend !== "openai") {
+    ctx.addIssue({ code: "custom", message: `method is only accepted with backend "openai" (got backend "${p.backend}")`, path: ["method"] });
+  }
+  if (p.dpo_beta !== undefined && p.method !== "dpo") {
+    ctx.addIssue({ code: "custom", message: 'dpo_beta is only accepted with method "dpo"', path: ["dpo_beta"] });
+  }
   if (p.min_instruction_chars > p.max_instruction_chars) {
     ctx.addIssue({ code: "custom", message: "min_instruction_chars must not exceed max_instruction_chars", path: ["min_instruction_chars"] });
   }
@@ -61,6 +87,7 @@ export function completeParams(
   return {
     ...parsed,
     seed: parsed.seed ?? defaults.randomSeed(),
+    ...(parsed.backend === "openai" ? { method: parsed.method ?? "sft" } : {}),
     generator_model: parsed.generator_model ?? defaults.generatorModel,
     category_weights: { ...DEFAULT_CATEGORY_WEIGHTS, ...(parsed.category_weights ?? {}) } as Record<Category, number>,
     heldout_size: parsed.heldout_size ?? (f > 0 ? Math.max(200, proportional) : 0),

@@ -11,6 +11,7 @@ import { storedParams } from "./params";
 import { selectExamples } from "./select-examples";
 import { iterState, type IterationRecord, type RunState } from "./state";
 import { synthesize } from "./synthesize";
+import { errorForLog } from "../db/errors";
 
 export type RunOutcome =
   /** Another process holds the run's lease (it may have died: look again when the lease lapses). */
@@ -74,7 +75,7 @@ export async function runTraining(deps: TrainingDeps, runId: string): Promise<Ru
     }
   } catch (err) {
     if (ctx.stopCause() === "cancel" || ctx.stopCause() === "lease_lost") return await stopped(ctx);
-    ctx.log.error({ err: String(err), stack: (err as Error).stack }, "training run failed");
+    ctx.log.error({ err: errorForLog(err) }, "training run failed");
     // Nothing will ever use a failed run's fine-tuning job or evaluation: stop paying for them.
     await cancelOpenEvaluation(ctx);
     await cancelTraining(ctx);
@@ -101,7 +102,7 @@ async function cancelOpenEvaluation(ctx: RunContext): Promise<void> {
   for (const st of Object.values(ctx.state.iters ?? {})) {
     if (!st.evaluation_id || st.done) continue;
     await ctx.deps.evaluation.cancel(st.evaluation_id).catch((err: unknown) => {
-      ctx.log.warn({ evaluation_id: st.evaluation_id, err: String(err) }, "could not cancel the iteration's evaluation");
+      ctx.log.warn({ evaluation_id: st.evaluation_id, err: errorForLog(err) }, "could not cancel the iteration's evaluation");
     });
   }
 }
@@ -119,7 +120,7 @@ async function cancelTraining(ctx: RunContext): Promise<void> {
       ctx.log.info({ iteration, ...patch }, "canceled the iteration's training at the provider");
     } catch (err) {
       st.trainer = { ...st.trainer, cancel_error: err instanceof Error ? err.message : String(err) };
-      ctx.log.warn({ iteration, err: String(err) }, "could not cancel the iteration's training at the provider");
+      ctx.log.warn({ iteration, err: errorForLog(err) }, "could not cancel the iteration's training at the provider");
     }
   }
 }

@@ -6,6 +6,7 @@ import type { RunContext } from "./context";
 import { generatorMessages, modificationMessages, parseModification } from "./prompts";
 import { unitFor } from "../lib/rng";
 import { WriteBehind } from "./write-behind";
+import { errorForLog } from "../db/errors";
 
 /**
  * Step 2, as in the paper: y_w is the generator's answer to x; a second call asks for x' (related
@@ -66,7 +67,7 @@ async function synthesizeOne(
   const raw = modification.status === "fulfilled" ? (modification.value.texts[0] ?? "") : null;
   if (chosen === null || raw === null) {
     const reason = [answer, modification].find((r) => r.status === "rejected") as PromiseRejectedResult;
-    ctx.log.warn({ pair: pair.id, err: String(reason.reason) }, "pair synthesis failed");
+    ctx.log.warn({ pair: pair.id, err: errorForLog(reason.reason) }, "pair synthesis failed");
     return { status: "failed", chosen, rawSynthesis: raw };
   }
   if (chosen.trim() === "") return { status: "malformed", chosen, rawSynthesis: raw };

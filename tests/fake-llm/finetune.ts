@@ -10,6 +10,28 @@ export interface FakeFile {
   filename: string;
   purpose: string;
   content: string;
+  /** fine-tune files: chat (SFT) lines or preference (DPO) lines; one format per file, as OpenAI requires. */
+  format: "chat" | "preference" | null;
+}
+
+type Msg = { role?: unknown; content?: unknown };
+const isAssistantTurn = (o: unknown) =>
+  Array.isArray(o) && o.length === 1 && (o[0] as Msg)?.role === "assistant" && typeof (o[0] as Msg)?.content === "string";
+
+/** Which fine-tuning format a JSONL line is in, or null when it is neither. */
+export function lineFormat(line: string): "chat" | "preference" | null {
+  let parsed: { messages?: Msg[]; input?: { messages?: Msg[] }; preferred_output?: unknown; non_preferred_output?: unknown };
+  try {
+    parsed = JSON.parse(line);
+  } catch {
+    return null;
+  }
+  if (Array.isArray(parsed.messages)) return parsed.messages.at(-1)?.role === "assistant" ? "chat" : null;
+  const input = parsed.input?.messages;
+  if (Array.isArray(input) && input.at(-1)?.role === "user" && isAssistantTurn(parsed.preferred_output) && isAssistantTurn(parsed.non_preferred_output)) {
+    return "preference";
+  }
+  return null;
 }
 
 export interface FakeFineTuningJob {
@@ -17,6 +39,8 @@ export interface FakeFineTuningJob {
   object: "fine_tuning.job";
   model: string;
   training_file: string;
+  /** As sent: absent means supervised. */
+  method: { type: string; dpo?: { hyperparameters?: Record<string, unknown> } } | null;
   status: string;
   fine_tuned_model: string | null;
   suffix: string | null;
@@ -66,19 +90,16 @@ export function installFineTuning(fake: FakeLlm, o: FineTuningFakeOptions = {}):
       const purpose = form?.get("purpose");
       if (!form || !(file instanceof Blob) || typeof purpose !== "string") return errorReply(400, "multipart file and purpose are required");
       const content = await file.text();
+      let format: FakeFile["format"] = null;
       if (purpose === "fine-tune") {
         for (const [i, line] of content.split("\n").filter(Boolean).entries()) {
-          let ok = false;
-          try {
-            const parsed = JSON.parse(line) as { messages?: Array<{ role: string }> };
-            ok = Array.isArray(parsed.messages) && parsed.messages.at(-1)?.role === "assistant";
-          } catch {
-            ok = false;
-          }
-          if (!ok) return errorReply(400, `line ${i + 1} is not a chat fine-tuning example`);
+          const f = lineFormat(line);
+          if (!f) return errorReply(400, `line ${i + 1} is neither a chat nor a preference fine-tuning example`);
+          if (format && f !== format) return errorReply(400, `line ${i + 1} is a ${f} example in a file of ${format} examples`);
+          format = f;
         }
       }
-      const f: FakeFile = { id: `file-${state.files.length + 1}`, filename: (file as File).name ?? "upload", purpose, content };
+      const f: FakeFile = { id: `file-${state.files.length + 1}`, filename: (file as File).name ?? "upload", purpose, content, format };
       state.files.push(f);
       return {
         status: 200,
@@ -91,14 +112,22 @@ export function installFineTuning(fake: FakeLlm, o: FineTuningFakeOptions = {}):
     method: "POST",
     path: "/v1/fine_tuning/jobs",
     handle(_req, { body }): FakeHttpReply {
-      const b = body as { model?: string; training_file?: string; suffix?: string; metadata?: Record<string, string> } | undefined;
+      const b = body as
+        | { model?: string; training_file?: string; suffix?: string; metadata?: Record<string, string>; method?: FakeFineTuningJob["method"] }
+        | undefined;
       if (!b?.model || !b.training_file) return errorReply(400, "model and training_file are required");
-      if (!state.files.some((f) => f.id === b.training_file)) return errorReply(400, `no file ${b.training_file}`);
+      const file = state.files.find((f) => f.id === b.training_file);
+      if (!file) return errorReply(400, `no file ${b.training_file}`);
+      const type = b.method?.type ?? "supervised";
+      if (type !== "supervised" && type !== "dpo") return errorReply(400, `unknown method type ${type}`);
+      const wanted = type === "dpo" ? "preference" : "chat";
+      if (file.format !== wanted) return errorReply(400, `method ${type} needs a file of ${wanted} examples, ${file.id} holds ${file.format ?? "none"}`);
       const job: FakeFineTuningJob = {
         id: `ftjob-${state.jobs.length + 1}`,
         object: "fine_tuning.job",
         model: b.model,
         training_file: b.training_file,
+        method: b.method ?? null,
         status: "validating_files",
         fine_tuned_model: null,
         suffix: b.suffix ?? null,

@@ -1,5 +1,6 @@
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
+import { isScoredReply, tokenLogprobs, type ScoredChoice, type ScoredReply } from "./logprobs";
 
 /**
  * A real OpenAI-compatible HTTP server for tests: the openai SDK talks to it over TCP, so
@@ -13,6 +14,8 @@ export interface FakeChatRequest {
   temperature?: number;
   top_p?: number;
   max_tokens?: number;
+  logprobs?: boolean;
+  top_logprobs?: number;
   [key: string]: unknown;
 }
 
@@ -44,9 +47,10 @@ export const HANG: unique symbol = Symbol("hang");
 
 /**
  * string → that text in every choice; string[] → one text per choice (a shorter array yields
- * fewer choices, like a provider ignoring n); FakeHttpReply → that status/body; HANG → no answer.
+ * fewer choices, like a provider ignoring n); FakeHttpReply → that status/body; HANG → no answer;
+ * ScoredReply → one choice per entry, with the verdict probabilities its logprobs report when asked.
  */
-export type BehaviorReply = string | string[] | FakeHttpReply | typeof HANG;
+export type BehaviorReply = string | string[] | ScoredReply | FakeHttpReply | typeof HANG;
 export type Behavior = (req: FakeChatRequest, ctx: BehaviorContext) => BehaviorReply | Promise<BehaviorReply>;
 
 export interface FakeLlmOptions {
@@ -112,9 +116,10 @@ export async function startFakeLlm(opts: FakeLlmOptions = {}): Promise<FakeLlm> 
       const choices = honoursN ? asked : 1;
       const reply = await behavior(chat, { requestIndex: chatCount++, choices, calls });
       if (reply === HANG) return HANG;
+      if (isScoredReply(reply)) return { status: 200, body: completionBody(chat, reply.scored.slice(0, choices), `chatcmpl-fake-${++idSeq}`) };
       if (typeof reply === "object" && !Array.isArray(reply)) return reply;
       const texts = typeof reply === "string" ? Array.from({ length: choices }, () => reply) : reply.slice(0, choices);
-      return { status: 200, body: completionBody(chat, texts, `chatcmpl-fake-${++idSeq}`) };
+      return { status: 200, body: completionBody(chat, texts.map((text) => ({ text })), `chatcmpl-fake-${++idSeq}`) };
     },
   };
   const modelsRoute: FakeRoute = {
@@ -204,19 +209,20 @@ export function errorReply(status: number, message: string, headers?: Record<str
   };
 }
 
-function completionBody(req: FakeChatRequest, texts: string[], id: string) {
+/** Log-probabilities only when the request asked for them, as OpenAI does. */
+function completionBody(req: FakeChatRequest, scored: ScoredChoice[], id: string) {
   const promptTokens = req.messages.reduce((sum, m) => sum + countTokens(String(m.content ?? "")), 0);
-  const completionTokens = texts.reduce((sum, t) => sum + countTokens(t), 0);
+  const completionTokens = scored.reduce((sum, c) => sum + countTokens(c.text), 0);
   return {
     id,
     object: "chat.completion",
     created: Math.floor(Date.now() / 1000),
     model: req.model,
-    choices: texts.map((content, index) => ({
+    choices: scored.map((c, index) => ({
       index,
-      message: { role: "assistant", content },
+      message: { role: "assistant", content: c.text },
       finish_reason: "stop",
-      logprobs: null,
+      logprobs: req.logprobs === true && c.logprobs !== false ? tokenLogprobs(c.text, c.probs, req.top_logprobs ?? 0) : null,
     })),
     usage: { prompt_tokens: promptTokens, completion_tokens: completionTokens, total_tokens: promptTokens + completionTokens },
   };

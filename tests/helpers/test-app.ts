@@ -7,7 +7,7 @@ import { createPgBossQueue } from "../../src/jobs/pg-boss";
 import { nodeUiAssets } from "../../src/runtime/node-assets";
 import { startWorkers } from "../../src/runtime/workers";
 import { systemClock, type Clock } from "../../src/lib/clock";
-import { silentLogger } from "../../src/lib/logger";
+import { silentLogger, type Logger } from "../../src/lib/logger";
 import { createOpenAiLlmClient } from "../../src/llm/openai-client";
 import { createTestDatabase } from "./test-db";
 import { trainingProgressSummary } from "../../src/db/queries/metrics";
@@ -24,6 +24,8 @@ export type TestAppOptions = {
   database?: Database;
   /** Record Prometheus metrics (GET /metrics), wired as the Node runtime does. */
   metrics?: boolean;
+  /** Where the app logs (default: nowhere); a test reading log lines passes its own. */
+  logger?: Logger;
 };
 
 export type TestApp = Awaited<ReturnType<typeof createTestApp>>;
@@ -43,17 +45,18 @@ export async function createTestApp(opts: TestAppOptions = {}) {
   const database = opts.database ?? (await createTestDatabase());
   const clock = opts.clock ?? systemClock;
   await ensureDefaultEvaluator(database.db, config, clock.now());
-  const rawJobs = opts.jobs ? await createPgBossQueue(database, silentLogger) : undefined;
+  const logger = opts.logger ?? silentLogger;
+  const rawJobs = opts.jobs ? await createPgBossQueue(database, logger) : undefined;
   const metrics = opts.metrics
     ? createPrometheusMetrics({
         ...(rawJobs?.depth ? { queueDepth: () => rawJobs.depth!() } : {}),
         trainingProgress: () => trainingProgressSummary(database.db),
       })
     : undefined;
-  const baseLlm = createOpenAiLlmClient({ ...config.llm });
+  const baseLlm = createOpenAiLlmClient({ ...config.llm, ...(opts.logger ? { logger } : {}) });
   const llm = metrics ? instrumentLlm(baseLlm, metrics) : baseLlm;
   const jobs = rawJobs && metrics ? instrumentJobs(rawJobs, metrics) : rawJobs;
-  const deps: AppDeps = { config, database, llm, clock, logger: silentLogger, jobs, uiAssets: nodeUiAssets(), ...(metrics ? { metrics } : {}) };
+  const deps: AppDeps = { config, database, llm, clock, logger, jobs, uiAssets: nodeUiAssets(), ...(metrics ? { metrics } : {}) };
   await startWorkers(deps);
   const app = createApp(deps);
   return {

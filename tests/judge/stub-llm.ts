@@ -1,5 +1,6 @@
 import { LlmError } from "../../src/llm/errors";
 import type { CompletionRequest, LlmClient } from "../../src/llm/types";
+import { isScoredReply } from "../fake-llm/logprobs";
 import { countTokens, HANG, type Behavior, type FakeChatRequest } from "../fake-llm/server";
 
 /**
@@ -16,6 +17,10 @@ export function stubLlm(behavior: Behavior): LlmClient & { requests: CompletionR
       const chat: FakeChatRequest = { model: req.model, messages: req.messages, n };
       const reply = await behavior(chat, { requestIndex: requests.length - 1, choices: n, calls: [] });
       if (reply === HANG) return new Promise(() => {});
+      if (isScoredReply(reply)) {
+        const texts = Array.from({ length: n }, (_, i) => reply.scored[i % reply.scored.length]?.text ?? "");
+        return { texts, usage: { prompt_tokens: 0, completion_tokens: 0, llm_requests: 1 } };
+      }
       if (typeof reply === "object" && !Array.isArray(reply)) {
         throw new LlmError(reply.status === 429 ? "rate_limited" : "upstream", "stub failure", { status: reply.status });
       }

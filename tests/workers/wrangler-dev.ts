@@ -21,7 +21,13 @@ export interface WranglerDev {
  * temporary folder, PostgreSQL through the Hyperdrive binding's local connection string, vars
  * from --var, and --test-scheduled for the Cron Trigger. No network beyond 127.0.0.1.
  */
-export async function startWranglerDev(o: { databaseUrl: string; adminKey: string; vars: Record<string, string> }): Promise<WranglerDev> {
+export async function startWranglerDev(o: {
+  databaseUrl: string;
+  adminKey: string;
+  vars: Record<string, string>;
+  /** How long to wait for "Ready on" (default 60 s; a benchmark on a loaded machine passes more). */
+  readyTimeoutMs?: number;
+}): Promise<WranglerDev> {
   const port = await freePort();
   const state = await mkdtemp(join(tmpdir(), "sj-wrangler-"));
   const vars = { SELFJUDGE_ADMIN_KEY: o.adminKey, ...o.vars };
@@ -52,7 +58,7 @@ export async function startWranglerDev(o: { databaseUrl: string; adminKey: strin
     if (!exited) process.kill(-child.pid!, "SIGKILL");
     await rm(state, { recursive: true, force: true });
   };
-  const deadline = Date.now() + 60_000;
+  const deadline = Date.now() + (o.readyTimeoutMs ?? 60_000);
   while (!out.includes(`Ready on ${url}`)) {
     if (exited || Date.now() > deadline) {
       await stop();

@@ -131,6 +131,8 @@ export async function scoredBenchRows(db: Db, p: { evaluationId: string; dataset
       invalidVotes: units.invalidVotes,
       totalVotes: units.totalVotes,
       usage: sql<Record<string, number> | null>`${units.detail} -> 'usage'`,
+      confidence: sql<number | null>`(${units.detail} ->> 'confidence')::float8`,
+      confidenceSource: sql<"logprobs" | "votes" | null>`${units.detail} ->> 'confidence_source'`,
     })
     .from(units)
     .innerJoin(datasetItems, and(eq(datasetItems.datasetId, p.datasetId), eq(datasetItems.pairHash, units.pairHash)))

@@ -57,6 +57,8 @@ export type MemberVote = {
   weight: number;
   verdict: "A" | "B" | "tie" | null;
   confidence: number;
+  confidence_source?: "logprobs" | "votes";
+  verdict_probabilities?: VerdictProbabilities | null;
   position_consistent: boolean;
   votes: VoteCounts;
 };
@@ -99,6 +101,7 @@ export const versions = pgTable(
 
 export type Vote = "A" | "B" | "tie" | "invalid";
 export type VoteCounts = { A: number; B: number; tie: number; invalid: number };
+export type VerdictProbabilities = { A: number; B: number; tie: number };
 export type StoredSample = {
   order: "ab" | "ba";
   index: number;
@@ -108,6 +111,8 @@ export type StoredSample = {
   reason?: string;
   /** Index into the version's jury members, for a jury version. */
   member?: number;
+  /** This output's caller-frame verdict probabilities, when log-probabilities were asked for and sent. */
+  probabilities?: VerdictProbabilities | null;
 };
 export type Usage = { prompt_tokens: number; completion_tokens: number; llm_requests: number };
 
@@ -134,6 +139,8 @@ export const judgments = pgTable(
     confidence: real("confidence"),
     // "logprobs": from the verdict tokens' log-probabilities; "votes": the share of votes.
     confidenceSource: text("confidence_source").$type<"logprobs" | "votes">(),
+    // Caller-frame probabilities of A / B / tie from the verdict tokens (both orders combined); null without log-probs.
+    verdictProbabilities: jsonb("verdict_probabilities").$type<VerdictProbabilities>(),
     memberVotes: jsonb("member_votes").$type<MemberVote[]>(),
     positionConsistent: boolean("position_consistent"),
     reasoning: text("reasoning"),

@@ -18,6 +18,31 @@ export const GateParamsSchema = z
   })
   .openapi("GateParams");
 
+export const CalibrationSchema = z
+  .object({
+    n: z.number().int().openapi({ description: "Scored items with a verdict (their confidence is checked against correctness)" }),
+    bins_count: z.number().int(),
+    ece: z
+      .number()
+      .openapi({ description: "Expected calibration error: Σ over 10 equal-width confidence bins of (bin share) × |accuracy − mean confidence|; 0 is perfect" }),
+    source: z
+      .enum(["logprobs", "votes", "mixed"])
+      .nullable()
+      .openapi({ description: "Where the confidences came from: token log-probabilities, vote shares, or both (mixed)" }),
+    reliability: z
+      .array(
+        z.object({
+          lo: z.number(),
+          hi: z.number().openapi({ description: "Bin [lo, hi); the last bin includes 1" }),
+          n: z.number().int(),
+          mean_confidence: z.number().nullable(),
+          accuracy: z.number().nullable(),
+        }),
+      )
+      .openapi({ description: "Reliability table: per confidence bin, how many items, their mean confidence and their accuracy" }),
+  })
+  .openapi("Calibration");
+
 export const VersionMetricsSchema = z
   .object({
     n: z.number().int().openapi({ description: "Items scored (judged by both versions)" }),
@@ -33,6 +58,7 @@ export const VersionMetricsSchema = z
     by_category: z.record(z.string(), Breakdown),
     by_source: z.record(z.string(), Breakdown),
     usage: z.object({ prompt_tokens: z.number().int(), completion_tokens: z.number().int(), llm_requests: z.number().int() }),
+    calibration: CalibrationSchema,
   })
   .openapi("VersionMetrics");
 

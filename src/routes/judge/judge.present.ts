@@ -1,5 +1,5 @@
 import type { JudgeResult } from "../../judging";
-import { refs, round6, ZERO_VOTES } from "../judgments/judgments.present";
+import { refs, round6, roundProbs, ZERO_VOTES } from "../judgments/judgments.present";
 
 // Pure: a judging result in, the response body out (no database access).
 
@@ -10,6 +10,8 @@ export function presentJudgeResult(r: JudgeResult) {
     id: j.id,
     verdict: j.verdict!,
     confidence: round6(j.confidence ?? 0),
+    confidence_source: j.confidenceSource ?? "votes",
+    verdict_probabilities: roundProbs(j.verdictProbabilities),
     position_consistent: j.positionConsistent ?? false,
     reasoning: j.reasoning,
     votes: j.votes ?? ZERO_VOTES,

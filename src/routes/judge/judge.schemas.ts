@@ -164,6 +164,17 @@ export const UsageSchema = z
 
 export const RefSchema = z.object({ id: z.uuid(), name: z.string() });
 
+export const VerdictProbabilitiesSchema = z
+  .object({ A: z.number(), B: z.number(), tie: z.number() })
+  .openapi("VerdictProbabilities", {
+    description: "The judge's probability of each verdict in the caller's frame, from the verdict token's log-probabilities, both orders averaged",
+  });
+
+export const ConfidenceSourceSchema = z.enum(["logprobs", "votes"]).openapi({
+  description:
+    "logprobs: confidence is the verdict's probability from the verdict token's log-probabilities (version param `logprobs: true` and a provider that returns them); votes: the share of votes behind the verdict",
+});
+
 export const MemberVoteSchema = z
   .object({
     member: z.number().int().openapi({ description: "Index into the version's members" }),
@@ -171,6 +182,8 @@ export const MemberVoteSchema = z
     weight: z.number(),
     verdict: z.enum(["A", "B", "tie"]).nullable().openapi({ description: "This member's own verdict (both orders, its samples); null when all its outputs were invalid" }),
     confidence: z.number(),
+    confidence_source: ConfidenceSourceSchema.optional(),
+    verdict_probabilities: VerdictProbabilitiesSchema.nullable().optional(),
     position_consistent: z.boolean(),
     votes: VoteCountsSchema,
   })
@@ -180,7 +193,11 @@ export const JudgeResultSchema = z
   .object({
     id: z.uuid().openapi({ description: "Judgment id; GET /v1/judgments/{id} returns the full record" }),
     verdict: z.enum(["A", "B", "tie"]),
-    confidence: z.number().openapi({ description: "Share of valid votes behind the verdict" }),
+    confidence: z.number().openapi({
+      description: "How sure the judge is of the verdict, 0-1: its log-probability of the verdict, else the share of valid votes behind it (see confidence_source)",
+    }),
+    confidence_source: ConfidenceSourceSchema,
+    verdict_probabilities: VerdictProbabilitiesSchema.nullable().openapi({ description: "null unless confidence_source is logprobs" }),
     position_consistent: z
       .boolean()
       .openapi({ description: "Both orders agreed; false when swap is off, as consistency was not checked" }),

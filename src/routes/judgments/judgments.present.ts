@@ -1,5 +1,5 @@
 import type { JudgmentWithNames } from "../../db/queries/judgments";
-import type { StoredDialogue } from "../../db/schema";
+import type { StoredDialogue, VerdictProbabilities } from "../../db/schema";
 import { isDivergent, lastUserTurn } from "../../judging/dialogue";
 
 export const ZERO_VOTES = { A: 0, B: 0, tie: 0, invalid: 0 };
@@ -9,6 +9,10 @@ const PREVIEW_CHARS = 200;
 // Six decimals hide that noise and make a cached answer print like a fresh one.
 export const round6 = (x: number) => Math.round(x * 1e6) / 1e6;
 const round6OrNull = (x: number | null) => (x === null ? null : round6(x));
+
+export function roundProbs(p: VerdictProbabilities | null | undefined): VerdictProbabilities | null {
+  return p ? { A: round6(p.A), B: round6(p.B), tie: round6(p.tie) } : null;
+}
 
 export function refs(j: JudgmentWithNames) {
   return {
@@ -36,6 +40,9 @@ export function presentJudgmentSummary(j: JudgmentWithNames) {
     status: j.status,
     verdict: j.verdict,
     confidence: round6OrNull(j.confidence),
+    // Judgments stored before confidence sources existed were all vote shares.
+    confidence_source: j.confidence === null ? null : (j.confidenceSource ?? "votes"),
+    verdict_probabilities: roundProbs(j.verdictProbabilities),
     position_consistent: j.positionConsistent,
     votes: j.votes,
     members: j.memberVotes ?? null,

@@ -1,6 +1,6 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { COMMON_ERRORS, errorResponses } from "../../lib/errors";
-import { MemberVoteSchema, RefSchema, TurnSchema, UsageSchema, VoteCountsSchema } from "../judge/judge.schemas";
+import { ConfidenceSourceSchema, MemberVoteSchema, RefSchema, TurnSchema, UsageSchema, VerdictProbabilitiesSchema, VoteCountsSchema } from "../judge/judge.schemas";
 import { pageQueryFields, pageResponse } from "../../lib/paging";
 import { EvaluatorSelector, IsoDateTime } from "../common.schemas";
 
@@ -12,6 +12,8 @@ export const JudgmentSummarySchema = z
     status: z.enum(["ok", "failed", "timeout"]),
     verdict: VerdictSchema.nullable(),
     confidence: z.number().nullable(),
+    confidence_source: ConfidenceSourceSchema.nullable(),
+    verdict_probabilities: VerdictProbabilitiesSchema.nullable(),
     position_consistent: z.boolean().nullable(),
     votes: VoteCountsSchema.nullable(),
     members: z.array(MemberVoteSchema).nullable().openapi({ description: "A jury version's per-member verdicts; null for a single model" }),
@@ -44,6 +46,9 @@ export const RawOutputSchema = z
     raw_vote: z.enum(["A", "B", "tie", "invalid"]).openapi({ description: "Parsed vote as the judge saw the answers" }),
     reason: z.string().optional().openapi({ description: "Why the output is an invalid vote" }),
     member: z.number().int().optional().openapi({ description: "Jury version: which member wrote it" }),
+    probabilities: VerdictProbabilitiesSchema.nullable()
+      .optional()
+      .openapi({ description: "This output's verdict probabilities (caller's frame); present when the version asks for log-probabilities" }),
   })
   .openapi("JudgeRawOutput");
 

@@ -17,6 +17,10 @@ export const VersionParamsSchema = z
       .openapi({ description: "Cap on each judge output's tokens; one cut off before its verdict counts as an invalid vote" }),
     samples: z.number().int().min(1).max(32).optional().openapi({ description: "Default samples per order for judge requests" }),
     swap: z.boolean().optional().openapi({ description: "Default swap for judge requests" }),
+    logprobs: z.boolean().optional().openapi({
+      description:
+        "Ask the provider for the verdict token's log-probabilities (logprobs, top_logprobs) and report confidence as the verdict's probability, both orders combined; falls back to the vote share when the provider sends none",
+    }),
   })
   .openapi("VersionParams");
 

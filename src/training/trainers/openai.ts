@@ -1,4 +1,5 @@
 import { datasetLines } from "../dataset";
+import type { TrainingMethod } from "../params";
 import { ensureCandidate } from "./candidate";
 import type { Trainer } from "./types";
 
@@ -15,7 +16,15 @@ export interface FineTuningJob {
 export interface FineTuningApi {
   uploadJsonl(filename: string, content: string, signal?: AbortSignal): Promise<{ id: string }>;
   createJob(
-    args: { model: string; trainingFile: string; suffix: string; metadata: Record<string, string> },
+    args: {
+      model: string;
+      trainingFile: string;
+      suffix: string;
+      metadata: Record<string, string>;
+      /** dpo: the preference method (the file holds preference lines); default supervised. */
+      method?: TrainingMethod;
+      dpoBeta?: number;
+    },
     signal?: AbortSignal,
   ): Promise<FineTuningJob>;
   /** A job created earlier for this metadata, so a crash between create and save does not create a second. */
@@ -45,8 +54,10 @@ function sleep(ms: number, signal: AbortSignal): Promise<void> {
 }
 
 /**
- * Supervised fine-tuning through an OpenAI-compatible fine-tuning API. Each iteration starts from
- * the evaluator's seed model, as in the paper. The file id and job id are saved as soon as they
+ * Fine-tuning through an OpenAI-compatible fine-tuning API: supervised on the verified judgments
+ * (method sft, the paper's recipe) or DPO on the annotation step's preference pairs (method dpo:
+ * a correct and a wrong judgment of the same prompt). Each iteration starts from the evaluator's
+ * seed model, as in the paper. The file id and job id are saved as soon as they
  * exist, so a restarted run follows the same job instead of paying for another.
  */
 export function createOpenAiTrainer(api: FineTuningApi): Trainer {
@@ -54,6 +65,7 @@ export function createOpenAiTrainer(api: FineTuningApi): Trainer {
     async train(ctx) {
       const { deps, runId, iteration, signal } = ctx;
       const metadata = { selfjudge_run_id: runId, selfjudge_iteration: String(iteration) };
+      const method: TrainingMethod = ctx.params.method ?? "sft";
       let fileId = ctx.state.file_id as string | undefined;
       let jobId = ctx.state.job_id as string | undefined;
 
@@ -67,18 +79,31 @@ export function createOpenAiTrainer(api: FineTuningApi): Trainer {
       if (!jobId && !fileId) {
         let jsonl = "";
         let lines = 0;
-        for await (const line of datasetLines(deps.db, runId, iteration, "sft", deps.timing.pageSize)) {
+        for await (const line of datasetLines(deps.db, runId, iteration, method, deps.timing.pageSize)) {
           jsonl += line;
           lines += 1;
         }
-        if (lines === 0) throw new Error(`iteration ${iteration} has no training examples to upload`);
-        const file = await api.uploadJsonl(`selfjudge-${runId}-iteration-${iteration}.jsonl`, jsonl, signal);
+        if (lines === 0) {
+          throw new Error(
+            method === "dpo"
+              ? `iteration ${iteration} has no DPO pairs to upload (a pair needs a correct and a wrong judgment of the same prompt)`
+              : `iteration ${iteration} has no training examples to upload`,
+          );
+        }
+        const name = method === "dpo" ? `selfjudge-${runId}-iteration-${iteration}-dpo.jsonl` : `selfjudge-${runId}-iteration-${iteration}.jsonl`;
+        const file = await api.uploadJsonl(name, jsonl, signal);
         fileId = file.id;
-        await ctx.saveState({ file_id: fileId, examples: lines });
+        await ctx.saveState({ file_id: fileId, examples: lines, method });
       }
       if (!jobId) {
         const job = await api.createJob(
-          { model: ctx.evaluator.seedModel, trainingFile: fileId!, suffix: `sj-it${iteration}`, metadata },
+          {
+            model: ctx.evaluator.seedModel,
+            trainingFile: fileId!,
+            suffix: `sj-it${iteration}`,
+            metadata,
+            ...(method === "dpo" ? { method, ...(ctx.params.dpo_beta !== undefined ? { dpoBeta: ctx.params.dpo_beta } : {}) } : {}),
+          },
           signal,
         );
         jobId = job.id;
@@ -109,9 +134,9 @@ export function createOpenAiTrainer(api: FineTuningApi): Trainer {
           const version = await ensureCandidate(ctx, {
             model: job.fine_tuned_model,
             fewShot: [],
-            notes: `fine-tuned from ${ctx.evaluator.seedModel} by job ${jobId} (training run ${runId}, iteration ${iteration})`,
+            notes: `fine-tuned (${method}) from ${ctx.evaluator.seedModel} by job ${jobId} (training run ${runId}, iteration ${iteration})`,
           });
-          return { kind: "candidate", versionId: version.id, details: { job_id: jobId, file_id: fileId, fine_tuned_model: job.fine_tuned_model } };
+          return { kind: "candidate", versionId: version.id, details: { job_id: jobId, file_id: fileId, method, fine_tuned_model: job.fine_tuned_model } };
         }
         if (job.status === "failed" || job.status === "cancelled") {
           throw new Error(`fine-tuning job ${jobId} ${job.status}${job.error?.message ? `: ${job.error.message}` : ""}`);

@@ -1,0 +1,1 @@
+ALTER TABLE "judgments" ADD COLUMN "verdict_probabilities" jsonb;
