@@ -102,7 +102,11 @@ export interface BiasProbes {
   rewardbench_alpacaeval_length: ReturnType<typeof alpacaLengthProbe>;
 }
 
-export function biasProbes(units: readonly BenchUnit[], opts: { swap: boolean; rewardbench: boolean }): BiasProbes {
+/** What the position and length probes read of a judged pair (held-out units have no subset). */
+export type ProbeUnit = Pick<BenchUnit, "label" | "verdict" | "orders" | "lenA" | "lenB">;
+
+/** Position flip rate, first-position preference and length bias of one version's judged pairs. */
+export function positionAndLengthProbes(units: readonly ProbeUnit[], opts: { swap: boolean }): Omit<BiasProbes, "rewardbench_alpacaeval_length"> {
   const both = units.filter((u) => u.orders.ab != null && u.orders.ba != null);
   const firsts: number[] = [];
   for (const u of units) {
@@ -111,8 +115,8 @@ export function biasProbes(units: readonly BenchUnit[], opts: { swap: boolean; r
     if (u.orders.ba === "A" || u.orders.ba === "B") firsts.push(u.orders.ba === "B" ? 1 : 0);
   }
   const labelled = units.filter((u) => u.label !== "tie" && u.lenA !== u.lenB);
-  const betterLonger = (u: BenchUnit) => (u.label === "A" ? u.lenA > u.lenB : u.lenB > u.lenA);
-  const correct = (u: BenchUnit) => (u.verdict === u.label ? 1 : 0);
+  const betterLonger = (u: ProbeUnit) => (u.label === "A" ? u.lenA > u.lenB : u.lenB > u.lenA);
+  const correct = (u: ProbeUnit) => (u.verdict === u.label ? 1 : 0);
   const decisive = units.filter((u) => (u.verdict === "A" || u.verdict === "B") && u.lenA !== u.lenB);
   return {
     position_flip_rate: opts.swap ? round(meanScore(both.map((u) => (u.orders.ab !== u.orders.ba ? 1 : 0)))) : null,
@@ -122,6 +126,12 @@ export function biasProbes(units: readonly BenchUnit[], opts: { swap: boolean; r
       accuracy_when_better_is_shorter: round(meanScore(labelled.filter((u) => !betterLonger(u)).map(correct))),
       longer_win_rate: round(meanScore(decisive.map((u) => ((u.verdict === "A") === u.lenA > u.lenB ? 1 : 0)))),
     },
+  };
+}
+
+export function biasProbes(units: readonly BenchUnit[], opts: { swap: boolean; rewardbench: boolean }): BiasProbes {
+  return {
+    ...positionAndLengthProbes(units, opts),
     rewardbench_alpacaeval_length: opts.rewardbench ? alpacaLengthProbe(units) : null,
   };
 }

@@ -13,6 +13,7 @@ import { findVersion, setVersionEvaluation, setVersionStatus, type VersionRow } 
 import { ApiError } from "../lib/errors";
 import { changeActiveVersionInTx } from "../versions/activation";
 import type { GateParams } from "./gate";
+import { heldoutReport, type HeldoutProbeUnit } from "./heldout-report";
 import { evaluationResult, type EvaluationResult, type Label, type ScoredUnit, type VersionMetrics } from "./metrics";
 
 /**
@@ -67,6 +68,26 @@ export async function finalizeEvaluation(deps: Deps, id: string): Promise<void> 
       }));
   const gate = ev.gate as unknown as GateParams;
   const result = evaluationResult(toScored(ev.candidateVersionId), toScored(ev.baselineVersionId!), { swap: ev.swap, gate });
+  // Agreement with human labels and bias probes, on the same items the accuracies use.
+  const okFor = (versionId: string) => new Set(units.filter((u) => u.versionId === versionId && u.correct !== null).map((u) => u.itemId));
+  const baselineOk = okFor(ev.baselineVersionId!);
+  const comparable = new Set([...okFor(ev.candidateVersionId)].filter((id) => baselineOk.has(id)));
+  const report = (versionId: string) =>
+    heldoutReport(
+      units
+        .filter((u) => u.versionId === versionId && comparable.has(u.itemId))
+        .map((u): HeldoutProbeUnit => ({
+          itemId: u.itemId,
+          label: u.label as Label,
+          verdict: (u.verdict as Label | null) ?? null,
+          source: u.source,
+          sourceJudgmentId: u.sourceJudgmentId,
+          lenA: u.lenA,
+          lenB: u.lenB,
+          outputs: (u.detail?.outputs as HeldoutProbeUnit["outputs"]) ?? null,
+        })),
+      { swap: ev.swap },
+    );
   const items = result.n + result.excluded_items;
   if (items === 0 || result.excluded_items > MAX_FAILED_ITEM_SHARE * items) {
     await finishEvaluation(db, id, {
@@ -94,7 +115,12 @@ export async function finalizeEvaluation(deps: Deps, id: string): Promise<void> 
     });
     await setVersionEvaluation(tx, baseline.id, { metrics: versionSummary(ev, result.baseline, "baseline", candidate, now) });
     await completeEvaluation(tx, id, {
-      result: { ...result, applied } as unknown as Record<string, unknown>,
+      result: {
+        ...result,
+        applied,
+        ...report(ev.candidateVersionId),
+        baseline_report: report(ev.baselineVersionId!),
+      } as unknown as Record<string, unknown>,
       progressDone: units.length,
     });
   });

@@ -60,6 +60,14 @@ describe("evaluations end to end (background runner, fake LLM)", () => {
     expect(r.comparison.delta).toBeCloseTo(wrong / 40, 12);
     expect(r.decision.decision).toBe("promote");
     expect(r.applied).toMatchObject({ applied: true, outcome: "promoted" });
+    // Agreement with the 10 human-labelled items (i % 4 === 0, all labelled A): the oracle agrees on all;
+    // one class only, so kappa is undefined. Bias: the oracle follows content, not position.
+    expect(r.agreement).toMatchObject({ n: 10, observed_agreement: 1, kappa: null, disagreements: { total: 0, id_kind: "heldout_item" } });
+    expect(r.agreement.confusion.matrix[0]).toEqual([10, 0, 0]);
+    expect(r.bias.position_flip_rate).toMatchObject({ n: 40, score: 0 });
+    expect(r.bias.first_position_preference).toMatchObject({ n: 80, score: 0.5 });
+    expect(r.baseline_report.agreement.n).toBe(10);
+    expect(r.baseline_report.bias.position_flip_rate.n).toBe(40);
 
     const active = (await t.call("GET", "/v1/versions/active")).json;
     expect(active.name).toBe(cand.name);

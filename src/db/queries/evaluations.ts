@@ -205,6 +205,10 @@ export async function scoredUnits(db: Db, evaluationId: string) {
       label: heldoutItems.label,
       category: heldoutItems.category,
       source: heldoutItems.source,
+      // For the bias probes and the agreement report: lengths, and the served judgment a label came from.
+      lenA: sql<number>`char_length(${heldoutItems.responseA})`.mapWith(Number),
+      lenB: sql<number>`char_length(${heldoutItems.responseB})`.mapWith(Number),
+      sourceJudgmentId: heldoutItems.judgmentId,
     })
     .from(evaluationItems)
     .innerJoin(heldoutItems, eq(heldoutItems.id, evaluationItems.heldoutItemId))

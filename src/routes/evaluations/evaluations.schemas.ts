@@ -112,12 +112,20 @@ export const EvaluationResultSchema = z
       .record(z.string(), z.unknown())
       .nullable()
       .optional()
-      .openapi({ description: "Agreement with human labels: Cohen's kappa with its 95% interval, the A/B/tie confusion matrix, disagreeing items" }),
+      .openapi({
+        description:
+          "Agreement with human labels (held-out items with source human, mt-bench-human, pairs with source human): " +
+          "Cohen's kappa with its 95% interval, the A/B/tie confusion matrix, disagreeing items; null when no label is human",
+      }),
     bias: z
       .record(z.string(), z.unknown())
       .optional()
       .openapi({ description: "Bias probes: position flip rate, first-position preference, length bias (see README)" }),
-    baseline_report: z.record(z.string(), z.unknown()).nullable().optional().openapi({ description: "Benchmark evaluations with a baseline: its benchmark, agreement and bias" }),
+    baseline_report: z
+      .record(z.string(), z.unknown())
+      .nullable()
+      .optional()
+      .openapi({ description: "The baseline's agreement and bias (and benchmark scores, for a benchmark evaluation); null without a baseline" }),
   })
   .openapi("EvaluationResult");
 
