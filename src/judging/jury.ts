@@ -49,13 +49,8 @@ export interface MemberVote {
   votes: VoteCounts;
 }
 
-export interface JuryAggregate {
-  verdict: Verdict | null;
-  confidence: number;
-  confidence_source: ConfidenceSource;
-  verdict_probabilities: VerdictDistribution | null;
-  position_consistent: boolean;
-  votes: VoteCounts;
+/** The jury's own verdict has the fields of a member's vote, without naming a member. */
+export interface JuryAggregate extends Omit<MemberVote, "member" | "model" | "weight"> {
   members: MemberVote[];
 }
 
