@@ -49,7 +49,8 @@ describe.skipIf(!ON_POSTGRES)("three instances on one PostgreSQL (PostgreSQL leg
     const took = await waitFor(() => runLease(f.sql, id), (r) => r.owner !== null && r.owner !== dead, 30_000, "takeover after SIGKILL");
     expect(took.ms).toBeLessThanOrEqual(15_000);
     const second = took.value.owner!;
-    const successor = f.holder(second);
+    // The lease row can change a moment before the new holder's log line reaches us.
+    const successor = (await waitFor(async () => f.holder(second), (s) => s !== undefined, 10_000, "successor's log line")).value;
     expect(successor).toBeDefined();
 
     // SIGTERM the new holder: it checkpoints, releases the lease and another continues at once.
