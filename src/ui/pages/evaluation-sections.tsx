@@ -1,6 +1,7 @@
 // The optional sections of an evaluation result (pure): agreement with human labels as a kappa,
 // a confusion matrix and the disagreeing items; bias probes as a table with what each number
 // means; anything else (benchmark scores, calibration…) as nested tables of rates with intervals.
+import type { BiasProbes, humanAgreement } from "../../benchmarks/agreement";
 import type { Score } from "../../benchmarks/stats";
 import { Card, num, pct } from "../components";
 
@@ -50,16 +51,8 @@ function Section(props: { value: unknown; depth: number }) {
   );
 }
 
-type Agreement = {
-  n: number;
-  no_verdict: number;
-  observed_agreement: number;
-  expected_agreement: number;
-  kappa: number | null;
-  ci95: [number, number] | null;
-  confusion: { labels: string[]; matrix: number[][] };
-  disagreements?: { total: number; id_kind: string; items: Array<{ id: string; label: string; verdict: string | null; judgment_id?: string }> };
-};
+/** As the evaluation stores it (src/benchmarks/agreement.ts). */
+type Agreement = ReturnType<typeof humanAgreement>;
 
 function AgreementView(props: { a: Agreement }) {
   const { a } = props;
@@ -134,12 +127,8 @@ function AgreementView(props: { a: Agreement }) {
   );
 }
 
-type Bias = {
-  position_flip_rate: Score | null;
-  first_position_preference: Score | null;
-  length?: { accuracy_when_better_is_longer: Score; accuracy_when_better_is_shorter: Score; longer_win_rate: Score };
-  rewardbench_alpacaeval_length?: { alpacaeval_length: Score; other_chat: Score; gap: number } | null;
-};
+/** Held-out results carry no RewardBench probe; benchmark results do. */
+type Bias = Omit<BiasProbes, "rewardbench_alpacaeval_length"> & Partial<Pick<BiasProbes, "rewardbench_alpacaeval_length">>;
 
 function BiasView(props: { b: Bias }) {
   const { b } = props;
