@@ -23,9 +23,13 @@ export async function annotate(ctx: RunContext, iteration: number, annotator: Ve
   const full = versionSpec({ evaluator: ctx.evaluator, version: annotator });
   // A jury annotates with its first member: rejection sampling needs one judge's samples.
   const first = full.members?.[0];
-  const spec = first
+  const judge = first
     ? { ...full, model: first.model, base_url: first.base_url ?? null, api_key_env: first.api_key_env ?? null, members: null }
     : full;
+  // Annotation keeps votes and texts only, never a confidence: asking for log-probabilities
+  // here would cost tokens and bandwidth, and some providers refuse them outright.
+  const { logprobs: _unused, ...samplingOnly } = judge.params;
+  const spec = { ...judge, params: samplingOnly };
   const pageSize = deps.timing.pageSize;
   const nAb = Math.ceil(params.samples_per_pair / 2);
   const nBa = params.samples_per_pair - nAb;
