@@ -33,20 +33,26 @@ export const MT_BENCH_RULE =
   "MT-Bench paper / FastChat compute_agreement.py: every human vote on a pair is compared with the judge's one verdict " +
   "for that pair (both orders aggregated; orders that disagree make a tie). With ties: all votes, a tie (also 'tie " +
   "(bothbad)') agrees with a tie. Without ties: votes where the human or the judge said tie are left out. A judge " +
-  "with no valid verdict disagrees. Random baseline: 1/3 with ties, 1/2 without.";
+  "with no valid verdict disagrees. Votes of judges named author_* are left out (compute_agreement.py counts only " +
+  "expert_* judges as human); votes under any other judge name count. Random baseline: 1/3 with ties, 1/2 without.";
+
+/** The paper authors' own votes (judge "author_N"): compute_agreement.py does not count them as human votes. */
+const authorVote = (u: BenchUnit) => typeof u.meta.judge === "string" && u.meta.judge.startsWith("author");
 
 function agreement(units: readonly BenchUnit[], withTies: boolean): Score {
   const kept = withTies ? units : units.filter((u) => u.label !== "tie" && u.verdict !== "tie");
   return round(meanScore(kept.map((u) => (u.verdict !== null && u.verdict === u.label ? 1 : 0))));
 }
 
-export function mtBenchScores(units: readonly BenchUnit[]) {
+export function mtBenchScores(all: readonly BenchUnit[]) {
+  const units = all.filter((u) => !authorVote(u));
   const setups = (us: readonly BenchUnit[]) => ({
     with_ties: { ...agreement(us, true), random_baseline: 1 / 3 },
     without_ties: { ...agreement(us, false), random_baseline: 1 / 2 },
   });
   return {
     rule: MT_BENCH_RULE,
+    author_votes_excluded: all.length - units.length,
     overall: setups(units),
     turns: sortedRecord(new Map([...groupBy(units, (u) => u.subset)].map(([k, us]) => [k, setups(us)]))),
   };
