@@ -64,3 +64,14 @@ export function isNUnsupportedError(err: unknown): boolean {
     err.message,
   );
 }
+
+/**
+ * A provider refusing token log-probabilities (reasoning models, some OpenAI-compatible
+ * servers): a 400/422 that names `logprobs` or `top_logprobs`, as its param or in its message.
+ * Any other 400 stays an error.
+ */
+export function isLogprobsUnsupportedError(err: unknown): boolean {
+  if (!(err instanceof APIError) || (err.status !== 400 && err.status !== 422)) return false;
+  if (err.param === "logprobs" || err.param === "top_logprobs") return true;
+  return /\b(top_)?logprobs\b/i.test(err.message);
+}

@@ -5,8 +5,10 @@ import { withChildSignal } from "../lib/child-signal";
 import { resolveApiKey, type ProviderRules } from "../auth/resolve-key";
 import { AimdLimiter, retryDecision, sleep, type RetryPolicy } from "./adaptive";
 import { LlmError } from "./errors";
-import { isNUnsupportedError, mapSdkError } from "./map-sdk-error";
-import type { CompletionRequest, CompletionResult, LlmClient, TokenLogprob, TokenUsage } from "./types";
+import { LogprobsSupport } from "./logprobs-support";
+import { readCompletion, type SingleResult } from "./read-completion";
+import { isLogprobsUnsupportedError, isNUnsupportedError, mapSdkError } from "./map-sdk-error";
+import type { CompletionRequest, CompletionResult, LlmClient } from "./types";
 import { addUsage, ZERO_USAGE } from "./types";
 
 export interface OpenAiLlmClientOptions {
@@ -26,13 +28,6 @@ export interface OpenAiLlmClientOptions {
   logger?: { warn(obj: object, msg: string): void };
   /** Base URL allowlist and SELFJUDGE_KEY_* keys for requests that bring their own base URL. */
   providers?: ProviderRules;
-}
-
-interface SingleResult {
-  texts: string[];
-  /** Aligned with texts; null where the choice carried no log-probabilities. */
-  logprobs: Array<TokenLogprob[] | null>;
-  usage: TokenUsage;
 }
 
 /**
@@ -74,6 +69,8 @@ export function createOpenAiLlmClient(opts: OpenAiLlmClientOptions): LlmClient {
   const sdkByBaseUrl = new Map<string, OpenAI>();
   // Per (baseURL, model): learnt once, so later calls skip the wasted n>1 round trip.
   const nIgnoredFor = new Set<string>();
+  // Per (baseURL, model): providers that refuse logprobs get them no more (src/llm/logprobs-support.ts).
+  const logprobs = new LogprobsSupport((err) => isLogprobsUnsupportedError((err as { cause?: unknown }).cause), opts.logger);
   const maxConcurrency = Math.max(1, Math.floor(opts.concurrency));
   const limit = pLimit(maxConcurrency);
   // Per base URL: one provider's 429s slow down that provider only.
@@ -112,7 +109,22 @@ export function createOpenAiLlmClient(opts: OpenAiLlmClientOptions): LlmClient {
     return { baseURL: resolved.baseURL, apiKey };
   }
 
+  /** One logical request; asking for logprobs only where the provider has not refused them. */
   async function single(
+    sdk: OpenAI,
+    req: CompletionRequest,
+    n: number | undefined,
+    signal: AbortSignal | undefined,
+  ): Promise<SingleResult> {
+    if (!req.logprobs) return send(sdk, req, n, signal);
+    const { result, refusedRequests } = await logprobs.run({ baseURL: sdk.baseURL, model: req.model }, signal, (ask) =>
+      send(sdk, { ...req, logprobs: ask }, n, signal),
+    );
+    // The refused request was still sent: count it, even though it carried no tokens.
+    return refusedRequests ? { ...result, usage: { ...result.usage, llm_requests: result.usage.llm_requests + refusedRequests } } : result;
+  }
+
+  async function send(
     sdk: OpenAI,
     req: CompletionRequest,
     n: number | undefined,
@@ -244,60 +256,4 @@ function oneChoice(r: SingleResult): SingleResult {
 
 function noChoices(): LlmError {
   return new LlmError("bad_response", "LLM provider returned no choices");
-}
-
-function readCompletion(resp: unknown): SingleResult {
-  const choices = (resp as { choices?: unknown } | null)?.choices;
-  if (!Array.isArray(choices)) {
-    throw new LlmError("bad_response", "LLM provider response has no choices array");
-  }
-  const ordered = choices
-    .map((c: unknown, i: number) => ({ c: c as ChoiceLike | null, i }))
-    .sort((x, y) => indexOf(x.c, x.i) - indexOf(y.c, y.i));
-  const usage = (resp as { usage?: { prompt_tokens?: unknown; completion_tokens?: unknown } }).usage;
-  return {
-    texts: ordered.map(({ c }) => (typeof c?.message?.content === "string" ? c.message.content : "")),
-    logprobs: ordered.map(({ c }) => readLogprobs(c?.logprobs)),
-    usage: {
-      prompt_tokens: count(usage?.prompt_tokens),
-      completion_tokens: count(usage?.completion_tokens),
-      llm_requests: 1,
-    },
-  };
-}
-
-interface ChoiceLike {
-  index?: unknown;
-  message?: { content?: unknown } | null;
-  logprobs?: unknown;
-}
-
-interface RawTokenLogprob {
-  token?: unknown;
-  logprob?: unknown;
-  top_logprobs?: unknown;
-}
-
-const isTokenEntry = (t: RawTokenLogprob | null | undefined): t is RawTokenLogprob & { token: string; logprob: number } =>
-  typeof t?.token === "string" && typeof t.logprob === "number";
-
-/** A choice's `logprobs.content` as plain tokens; null when absent or malformed (never a guess). */
-function readLogprobs(raw: unknown): TokenLogprob[] | null {
-  const content = (raw as { content?: unknown } | null | undefined)?.content;
-  if (!Array.isArray(content) || content.length === 0) return null;
-  const out: TokenLogprob[] = [];
-  for (const t of content as RawTokenLogprob[]) {
-    if (!isTokenEntry(t)) return null;
-    const top = Array.isArray(t.top_logprobs) ? (t.top_logprobs as RawTokenLogprob[]).filter(isTokenEntry) : [];
-    out.push({ token: t.token, logprob: t.logprob, top: top.map((a) => ({ token: a.token, logprob: a.logprob })) });
-  }
-  return out;
-}
-
-function indexOf(c: ChoiceLike | null, fallback: number): number {
-  return typeof c?.index === "number" ? c.index : fallback;
-}
-
-function count(v: unknown): number {
-  return typeof v === "number" && Number.isFinite(v) && v > 0 ? v : 0;
 }

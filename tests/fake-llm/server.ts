@@ -59,6 +59,12 @@ export interface FakeLlmOptions {
   honoursN?: boolean;
   /** Delay before every answer. Default 0. */
   latencyMs?: number;
+  /**
+   * true mimics a reasoning model or an OpenAI-compatible server without log-probabilities: a
+   * chat request carrying `logprobs` or `top_logprobs` gets OpenAI's 400 for an unsupported
+   * parameter (LOGPROBS_REFUSED). Default false.
+   */
+  refusesLogprobs?: boolean;
   routes?: FakeRoute[];
   /** Port on 127.0.0.1; default 0 (any free one). */
   port?: number;
@@ -88,7 +94,7 @@ export interface FakeLlm {
   /** Only the POST /v1/chat/completions bodies, in arrival order. */
   chatRequests(): FakeChatRequest[];
   setBehavior(b: Behavior): void;
-  setOptions(o: Partial<Pick<FakeLlmOptions, "honoursN" | "latencyMs">>): void;
+  setOptions(o: Partial<Pick<FakeLlmOptions, "honoursN" | "latencyMs" | "refusesLogprobs">>): void;
   registerRoute(route: FakeRoute): void;
   close(): Promise<void>;
 }
@@ -99,6 +105,7 @@ export async function startFakeLlm(opts: FakeLlmOptions = {}): Promise<FakeLlm> 
   let behavior = opts.behavior ?? defaultBehavior;
   let honoursN = opts.honoursN ?? true;
   let latencyMs = opts.latencyMs ?? 0;
+  let refusesLogprobs = opts.refusesLogprobs ?? false;
   let chatCount = 0;
   let idSeq = 0;
   const calls: RecordedCall[] = [];
@@ -112,6 +119,7 @@ export async function startFakeLlm(opts: FakeLlmOptions = {}): Promise<FakeLlm> 
       if (!chat || typeof chat.model !== "string" || !Array.isArray(chat.messages)) {
         return errorReply(400, "model and messages are required");
       }
+      if (refusesLogprobs && (chat.logprobs !== undefined || chat.top_logprobs !== undefined)) return LOGPROBS_REFUSED;
       const asked = chat.n ?? 1;
       const choices = honoursN ? asked : 1;
       const reply = await behavior(chat, { requestIndex: chatCount++, choices, calls });
@@ -187,6 +195,7 @@ export async function startFakeLlm(opts: FakeLlmOptions = {}): Promise<FakeLlm> 
     setOptions(o) {
       if (o.honoursN !== undefined) honoursN = o.honoursN;
       if (o.latencyMs !== undefined) latencyMs = o.latencyMs;
+      if (o.refusesLogprobs !== undefined) refusesLogprobs = o.refusesLogprobs;
     },
     registerRoute(route) {
       routes.push(route);
@@ -208,6 +217,19 @@ export function errorReply(status: number, message: string, headers?: Record<str
     body: { error: { message, type: status === 429 ? "rate_limit_exceeded" : "invalid_request_error", param: null, code: null } },
   };
 }
+
+/** OpenAI's answer when a model does not take a parameter (as reasoning models do for logprobs). */
+export const LOGPROBS_REFUSED: FakeHttpReply = {
+  status: 400,
+  body: {
+    error: {
+      message: "Unsupported parameter: 'logprobs' is not supported with this model.",
+      type: "invalid_request_error",
+      param: "logprobs",
+      code: "unsupported_parameter",
+    },
+  },
+};
 
 /** Log-probabilities only when the request asked for them, as OpenAI does. */
 function completionBody(req: FakeChatRequest, scored: ScoredChoice[], id: string) {
