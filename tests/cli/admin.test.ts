@@ -100,6 +100,10 @@ describe("selfjudge eval run --watch", SLOW, () => {
     expect(run.stdout).toMatch(/^status\s+completed$/m);
     expect(run.stdout).toMatch(/^VERSION\s+N\s+ACCURACY/m);
     expect(run.stdout).toMatch(/^v2\s+12\s+100\.0%/m);
+    // Confidence is the vote share (1 for every consistent verdict), so ECE is 1 − accuracy.
+    expect(run.stdout).toMatch(/^calibration \(expected calibration error, 10 bins; 0 is perfect\)\nVERSION\s+ECE\s+N\s+SOURCE$/m);
+    expect(run.stdout).toMatch(/^v2\s+0\.000\s+12\s+votes$/m);
+    expect(run.stdout).toMatch(/^v1\s+[01]\.\d{3}\s+12\s+votes$/m);
     expect(run.stdout).toMatch(/^delta \+\d/m);
     expect(run.stdout).toMatch(/^gate: /m);
   });
@@ -111,6 +115,9 @@ describe("selfjudge eval run --watch", SLOW, () => {
     expect(body).toMatchObject({ status: "completed", candidate: { name: "v3" }, baseline: { name: "v1" } });
     expect(body.result.candidate.accuracy).toBe(0);
     expect(body.result.decision.decision).toBe("reject");
+    expect(body.result.candidate.calibration).toMatchObject({ n: 12, bins_count: 10, ece: 1, source: "votes" });
+    expect(body.result.candidate.calibration.reliability).toHaveLength(10);
+    expect(body.result.baseline.calibration).toMatchObject({ n: 12, source: "votes" });
     const gated = await runCli(["eval", "run", "--version", "v3", "--watch", "--fail-on-reject", "--quiet"], env);
     expect(gated.code).toBe(1);
     expect(gated.stdout).toMatch(/^gate: reject/m);
@@ -128,6 +135,7 @@ describe("selfjudge eval run --watch", SLOW, () => {
     const show = await runCli(["eval", "show", id, "--watch", "--quiet"], env);
     expect(show.code, show.stderr).toBe(0);
     expect(show.stdout).toMatch(/^status\s+completed$/m);
+    expect(show.stdout).toMatch(/^v2\s+0\.000\s+12\s+votes$/m);
   });
 
   it("exits 2 on a usage error (no --version, bad --samples) and on an unknown version", async () => {

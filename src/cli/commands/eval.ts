@@ -37,6 +37,7 @@ export function renderEvaluation(e: Evaluation): string {
   });
   const rows = [row(e.candidate.name, r.candidate), ...(r.baseline && e.baseline ? [row(e.baseline.name, r.baseline)] : [])];
   let out = `${head}\n${table(rows, ["version", "n", "accuracy", "ci95", "consistent", "no_verdict", "llm_failures"])}`;
+  out += renderCalibration(rows.map((x) => x.version), [r.candidate, ...(r.baseline && e.baseline ? [r.baseline] : [])]);
   if (r.comparison) {
     const c = r.comparison;
     out += `\ndelta ${c.delta >= 0 ? "+" : ""}${(c.delta * 100).toFixed(1)} points, p = ${c.p_value.toPrecision(3)} (${c.test}; candidate-only correct ${c.candidate_only_correct}, baseline-only ${c.baseline_only_correct})\n`;
@@ -46,6 +47,20 @@ export function renderEvaluation(e: Evaluation): string {
   const overall = (r.benchmark as { overall?: unknown } | undefined)?.overall;
   if (overall !== undefined) out += `benchmark overall: ${JSON.stringify(overall)}\n`;
   return out;
+}
+
+/**
+ * Each version's calibration: ECE over 10 bins, the items it counts (those with a verdict) and
+ * where the confidences came from. The reliability table is in --json. Evaluations finished
+ * before calibration was reported have none; they get no section rather than made-up zeros.
+ */
+function renderCalibration(names: string[], metrics: Metrics[]): string {
+  const rows = metrics.flatMap((m, i) => {
+    const c = (m as Partial<Metrics>).calibration;
+    return c ? [{ version: names[i], ece: c.n > 0 ? c.ece.toFixed(3) : null, n: c.n, source: c.source }] : [];
+  });
+  if (rows.length === 0) return "";
+  return `calibration (expected calibration error, 10 bins; 0 is perfect)\n${table(rows, ["version", "ece", "n", "source"])}`;
 }
 
 /** Watches an evaluation to its end (or Ctrl-C), prints it, and sets the exit code. */
