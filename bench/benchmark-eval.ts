@@ -27,6 +27,7 @@
 // BENCH_SAMPLES (1), BENCH_READY_TIMEOUT_MS (120000), BENCH_SERVER_PROF (a folder: CPU-profile the
 // server there). Markdown to stdout, raw JSON to bench/results/.
 import { spawn } from "node:child_process";
+import { readFileSync } from "node:fs";
 import { mkdir, writeFile } from "node:fs/promises";
 import { cpus, loadavg } from "node:os";
 import { fileURLToPath } from "node:url";
@@ -154,6 +155,27 @@ function rewardbenchJsonl(rows: number): string {
   return `${lines.join("\n")}\n`;
 }
 
+/** CPU seconds (user + system) a process has used so far, from /proc (Linux); null elsewhere. */
+function cpuSeconds(pid: number | undefined): number | null {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    // utime and stime are fields 14 and 15 of the file (11 and 12 after the command name), in clock ticks.
+    return (Number(fields[11]) + Number(fields[12])) / 100;
+  } catch {
+    return null;
+  }
+}
+
+/** Seconds a process has spent runnable but waiting for a CPU (/proc/<pid>/schedstat, Linux); null elsewhere. */
+function runQueueSeconds(pid: number | undefined): number | null {
+  try {
+    return Number(readFileSync(`/proc/${pid}/schedstat`, "utf8").split(" ")[1]) / 1e9;
+  } catch {
+    return null;
+  }
+}
+
 /** Waits for /healthz (the "listening" line is an info log, silenced here). */
 async function healthy(url: string, exited: Promise<unknown>): Promise<void> {
   let gone = false;
@@ -210,6 +232,8 @@ async function main(): Promise<void> {
 
     await fake.reset();
     const load0 = loadavg()[0]!;
+    const cpu0 = cpuSeconds(server.child.pid);
+    const wait0 = runQueueSeconds(server.child.pid);
     const t0 = now();
     const created = await call("POST", "/v1/evaluations", { dataset: "bench-rb", version: version.json.name, samples: SAMPLES });
     if (created.status !== 202) throw new Error(`evaluation: ${created.status} ${created.text}`);
@@ -220,6 +244,12 @@ async function main(): Promise<void> {
       await sleep(200);
     }
     const wallS = (now() - t0) / 1000;
+    const cpu1 = cpuSeconds(server.child.pid);
+    // The server is one event loop: near 1 core busy means it is CPU-bound, not waiting on the LLM.
+    const serverCpuS = cpu0 !== null && cpu1 !== null ? cpu1 - cpu0 : null;
+    // Time it was ready to run but the machine gave it no CPU: a loaded machine, not the product.
+    const wait1 = runQueueSeconds(server.child.pid);
+    const serverWaitS = wait0 !== null && wait1 !== null ? wait1 - wait0 : null;
     const load1 = loadavg()[0]!;
     if (ev.status !== "completed") throw new Error(`evaluation ${ev.status}: ${ev.error}`);
     const s = await fake.stats();
@@ -253,14 +283,19 @@ async function main(): Promise<void> {
       "|---|---:|---:|---:|",
       ...rows.map(([label, sec]) => `| ${label} | ${sec.toFixed(2)} | ${(s.calls / sec).toFixed(1)} | **${(100 * share(sec)).toFixed(1)}%** |`),
       "",
-      `Client-side wall time (POST → completed seen, 200 ms polling): ${wallS.toFixed(2)} s.`,
+      `Client-side wall time (POST → completed seen, 200 ms polling): ${wallS.toFixed(2)} s.` +
+        (serverCpuS === null
+          ? ""
+          : ` Server CPU meanwhile: ${serverCpuS.toFixed(2)} s (${((100 * serverCpuS) / wallS).toFixed(0)}% of one core, ` +
+            `${((1000 * serverCpuS) / s.calls).toFixed(1)} ms per LLM call); one event loop near 100% of a core is CPU-bound.`) +
+        (serverWaitS === null ? "" : ` Server runnable but waiting for a CPU: ${serverWaitS.toFixed(2)} s (${((100 * serverWaitS) / wallS).toFixed(0)}% of the wall time; near 0 on a quiet machine).`),
     ].join("\n");
     console.log(report);
     await mkdir("bench/results", { recursive: true });
     await writeFile(
       `bench/results/benchmark-eval-${Date.now()}.json`,
       JSON.stringify(
-        { items: ITEMS, latencyMs: LATENCY, concurrency: CONCURRENCY, llmConcurrency, samples: SAMPLES, fake: s, spans, bound, wallS, load: [load0, load1], progress: ev.progress },
+        { items: ITEMS, latencyMs: LATENCY, concurrency: CONCURRENCY, llmConcurrency, samples: SAMPLES, fake: s, spans, bound, wallS, serverCpuS, serverWaitS, load: [load0, load1], progress: ev.progress },
         null,
         2,
       ),
