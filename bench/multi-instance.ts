@@ -12,7 +12,8 @@
 //
 // Prints a Markdown report; raw numbers go to bench/results/multi-instance.json. Env: DATABASE_URL
 // (server for the scratch databases; default postgres://postgres@127.0.0.1:5432/test),
-// BENCH_KILLS (5), BENCH_TERMS (3), BENCH_DELAY_MS (1000), BENCH_SECONDS (10), BENCH_CONNECTIONS (16).
+// BENCH_KILLS (5), BENCH_TERMS (3), BENCH_DELAY_MS (1000), BENCH_SECONDS (10), BENCH_CONNECTIONS (16),
+// BENCH_PHASES ("failover,throughput"; either one alone, e.g. to re-measure throughput on a quiet machine).
 import { mkdir, writeFile } from "node:fs/promises";
 import { createServer, connect, type Server } from "node:net";
 import { cpus, loadavg } from "node:os";
@@ -30,6 +31,7 @@ const TERMS = Number(process.env.BENCH_TERMS ?? 3);
 const DELAY_MS = Number(process.env.BENCH_DELAY_MS ?? 1000);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 16);
+const PHASES = (process.env.BENCH_PHASES ?? "failover,throughput").split(",");
 
 const alive = (s: ServerProcess) => s.child.exitCode === null && s.child.signalCode === null;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -157,14 +159,13 @@ const median = (xs: number[]) => {
 const sec = (ms: number) => (ms / 1000).toFixed(1);
 
 const machine = { cpus: cpus().length, load_before: loadavg().map((x) => x.toFixed(1)).join(" ") };
-const fo = await failover();
-const tp = await throughput();
-const k = fo.takeover_ms as number[];
-const h = fo.handoff_ms as number[];
-const base = tp[0]!.rps;
-const report = [
-  `Machine: ${machine.cpus} CPUs (shared), load average before: ${machine.load_before}. All instances, PostgreSQL, the fake LLM and the load generator share these ${machine.cpus} cores.`,
-  "",
+const fo = PHASES.includes("failover") ? await failover() : null;
+const tp = PHASES.includes("throughput") ? await throughput() : [];
+const machineLine = `Machine: ${machine.cpus} CPUs (shared), load average before: ${machine.load_before}, after: ${loadavg().map((x) => x.toFixed(1)).join(" ")}. All instances, PostgreSQL, the fake LLM and the load generator share these ${machine.cpus} cores.`;
+const failoverReport = (fo: Record<string, unknown>) => {
+  const k = fo.takeover_ms as number[];
+  const h = fo.handoff_ms as number[];
+  return [
   "| failover | n | median | max | goal |",
   "|---|---:|---:|---:|---|",
   `| takeover after SIGKILL of the holder | ${k.length} | ${sec(median(k))} s | ${sec(Math.max(...k))} s | ≤ 15 s |`,
@@ -172,11 +173,15 @@ const report = [
   "",
   `Run ${fo.run_status}; ${fo.annotation_calls} annotation calls; prompts asked again: ${fo.repeated_prompts}, of which ${fo.repeated_in_flight_at_kill} were in flight on a killed instance (answer lost with it) → **duplicate LLM calls caused by takeover: ${fo.duplicate_llm_calls_from_takeover}** (goal 0); most calls in flight at once for one prompt: ${fo.max_calls_in_flight_for_one_prompt}; duplicate judgment rows: ${fo.duplicate_judgment_rows}.`,
   "",
+  ];
+};
+const base = tp[0]?.rps ?? 1;
+const throughputReport = [
   `| instances behind one port | req/s | ratio to 1 | p50 ms | p99 ms | errors |`,
   "|---:|---:|---:|---:|---:|---:|",
   ...tp.map((r) => `| ${r.instances} | ${r.rps.toFixed(0)} | ${(r.rps / base).toFixed(2)}× | ${r.p50} | ${r.p99} | ${r.errors} |`),
-].join("\n");
-console.log(report);
+];
+console.log([machineLine, "", ...(fo ? failoverReport(fo) : []), ...(tp.length ? throughputReport : [])].join("\n"));
 await mkdir(new URL("./results/", import.meta.url), { recursive: true });
 await writeFile(new URL("./results/multi-instance.json", import.meta.url), JSON.stringify({ machine, failover: fo, throughput: tp }, null, 2));
 process.exit(0);
