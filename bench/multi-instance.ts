@@ -36,6 +36,19 @@ const PHASES = (process.env.BENCH_PHASES ?? "failover,throughput").split(",");
 const alive = (s: ServerProcess) => s.child.exitCode === null && s.child.signalCode === null;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
+/** Ready when /healthz answers: the throughput servers log at warn, so there is no "listening" line to wait for. */
+async function healthy(s: ServerProcess, timeoutMs = 90_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    if (!alive(s)) throw new Error(`server exited before it was healthy:\n${s.output()}`);
+    try {
+      if ((await fetch(`${s.url}/healthz`)).ok) return;
+    } catch {}
+    if (Date.now() > deadline) throw new Error(`server not healthy after ${timeoutMs} ms:\n${s.output()}`);
+    await sleep(100);
+  }
+}
+
 async function failover(): Promise<Record<string, unknown>> {
   const fleet: Fleet = await startFleet(SERVER_URL, { delayMs: DELAY_MS });
   try {
@@ -123,12 +136,12 @@ async function throughput(): Promise<Array<{ instances: number; rps: number; p50
   try {
     const env = { DATABASE_URL: scratch.url, OPENAI_BASE_URL: fake.url, JUDGE_MODEL: "fake-judge", OPENAI_API_KEY: "k", LOG_LEVEL: "warn" };
     servers.push(await startServer(env, { port: await freePort() }));
-    await servers[0]!.ready(90_000);
+    await healthy(servers[0]!);
     for (const n of [1, 2, 3]) {
       while (servers.length < n) {
         const s = await startServer(env, { port: await freePort() });
         servers.push(s);
-        await s.ready(90_000);
+        await healthy(s);
       }
       const proxy = await roundRobin(servers.map((s) => s.port));
       const opts = {
