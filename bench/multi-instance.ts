@@ -13,6 +13,7 @@
 // Prints a Markdown report; raw numbers go to bench/results/multi-instance.json. Env: DATABASE_URL
 // (server for the scratch databases; default postgres://postgres@127.0.0.1:5432/test),
 // BENCH_KILLS (5), BENCH_TERMS (3), BENCH_DELAY_MS (1000), BENCH_SECONDS (10), BENCH_CONNECTIONS (16),
+// BENCH_STEP ("annotate": signals land while the run annotates; another step name, or "any"),
 // BENCH_PHASES ("failover,throughput"; either one alone, e.g. to re-measure throughput on a quiet machine).
 import { mkdir, writeFile } from "node:fs/promises";
 import { createServer, connect, type Server } from "node:net";
@@ -31,6 +32,7 @@ const TERMS = Number(process.env.BENCH_TERMS ?? 3);
 const DELAY_MS = Number(process.env.BENCH_DELAY_MS ?? 1000);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 16);
+const STEP = process.env.BENCH_STEP ?? "annotate";
 const PHASES = (process.env.BENCH_PHASES ?? "failover,throughput").split(",");
 
 const alive = (s: ServerProcess) => s.child.exitCode === null && s.child.signalCode === null;
@@ -70,7 +72,8 @@ async function failover(): Promise<Record<string, unknown>> {
       const kill = i < KILLS;
       // At least two live instances, and the run held and moving, before each event.
       await waitFor(async () => fleet.servers.filter(alive).length, (n) => n >= 2, 120_000, "two live instances");
-      const held = await waitFor(() => runLease(fleet.sql, id), (r) => r.owner !== null && r.status === "running", 60_000, "run held");
+      // Inside annotation (the long step whose LLM calls a takeover could repeat), with some pairs written.
+      const held = await waitFor(() => runLease(fleet.sql, id), (r) => r.owner !== null && r.status === "running" && (STEP === "any" || (r.step === STEP && (STEP !== "annotate" || r.annotated > 0))), 120_000, "run held in annotate");
       await sleep(1000 + Math.random() * 2000);
       const owner = (await runLease(fleet.sql, id)).owner ?? held.value.owner!;
       const victim = fleet.holder(owner);
@@ -82,7 +85,7 @@ async function failover(): Promise<Record<string, unknown>> {
       victim.child.kill(kill ? "SIGKILL" : "SIGTERM");
       const moved = await waitFor(() => runLease(fleet.sql, id), (r) => r.owner !== null && r.owner !== owner, 60_000, kill ? "takeover" : "hand-off");
       (kill ? takeovers : handoffs).push(moved.ms);
-      console.error(`${kill ? "SIGKILL" : "SIGTERM"} ${i + 1}: work moved on after ${moved.ms} ms (annotated pairs ${moved.value.annotated})`);
+      console.error(`${kill ? "SIGKILL" : "SIGTERM"} ${i + 1}: work moved on after ${moved.ms} ms (step ${moved.value.step}, annotated pairs ${moved.value.annotated})`);
       replacing.push(victim.exited.then(() => fleet.start()));
     }
     await Promise.all(replacing);

@@ -114,9 +114,9 @@ export async function waitFor<T>(read: () => Promise<T>, cond: (v: T) => boolean
   }
 }
 
-export async function runLease(sql: postgres.Sql, id: string): Promise<{ owner: string | null; status: string; annotated: number }> {
-  const [row] = await sql<{ owner: string | null; status: string; annotated: number }[]>`
-    select r.lease_owner as owner, r.status,
+export async function runLease(sql: postgres.Sql, id: string): Promise<{ owner: string | null; status: string; step: string | null; annotated: number }> {
+  const [row] = await sql<{ owner: string | null; status: string; step: string | null; annotated: number }[]>`
+    select r.lease_owner as owner, r.status, r.current_step as step,
       (select count(distinct pair_id)::int from training_judgments j where j.run_id = r.id) as annotated
     from training_runs r where r.id = ${id}`;
   return row!;
