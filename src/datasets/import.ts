@@ -31,7 +31,11 @@ export interface ImportSummary {
   subsets: Record<string, number>;
 }
 
-const BATCH = 500;
+// A batch is sent when it holds this many items or this many characters of text, whichever comes
+// first: big enough that the per-statement cost vanishes, small enough that one batch (held twice:
+// the one being written and the one being read) stays a few MB whatever the file's size.
+const BATCH_ITEMS = 1000;
+const BATCH_CHARS = 4 * 1024 * 1024;
 
 /**
  * Imports a whole file as a new, immutable dataset: all or nothing. Records are mapped and
@@ -56,9 +60,27 @@ export async function importDataset(deps: Pick<AppDeps, "database">, p: ImportDa
   let seq = 0;
   const subsets: Record<string, number> = {};
   let batch: NewDatasetItem[] = [];
+  let chars = 0;
+  // The next batch is read and mapped while the previous one is written: the database and the
+  // parser work at the same time, with at most one batch in flight (memory stays bounded).
+  let writing: Promise<void> | null = null;
+  const settle = async () => {
+    const w = writing;
+    writing = null;
+    await w;
+  };
   const flush = async () => {
-    for (const s of await insertItems(db, batch)) subsets[s] = (subsets[s] ?? 0) + 1;
+    await settle();
+    if (batch.length === 0) return;
+    const rows = batch;
     batch = [];
+    chars = 0;
+    writing = insertItems(db, rows).then((counts) => {
+      for (const [s, n] of Object.entries(counts)) subsets[s] = (subsets[s] ?? 0) + n;
+    });
+    // A failed write is reported by the next flush (or the final one); until then it must not
+    // count as an unhandled rejection.
+    writing.catch(() => undefined);
   };
   try {
     let where = "the file";
@@ -68,14 +90,16 @@ export async function importDataset(deps: Pick<AppDeps, "database">, p: ImportDa
         received += 1;
         for (const item of mapRecord(p.format, rec.value)) {
           batch.push({ datasetId: dataset.id, seq: seq++, ...item });
+          chars += item.instruction.length + item.responseA.length + item.responseB.length;
         }
-        if (batch.length >= BATCH) await flush();
+        if (batch.length >= BATCH_ITEMS || chars >= BATCH_CHARS) await flush();
       }
     } catch (err) {
       if (err instanceof RecordError) throw recordProblem(err, where, p.format);
       throw err;
     }
     await flush();
+    await settle();
     if (received === 0) {
       throw new ApiError("validation_failed", "the file holds no record; nothing was imported", {
         errors: [{ path: "body", message: "no record" }],
@@ -85,6 +109,8 @@ export async function importDataset(deps: Pick<AppDeps, "database">, p: ImportDa
     const ready = await markDatasetReady(db, dataset.id, { received, itemCount: inserted, duplicates: seq - inserted, subsets });
     return { dataset: ready, received, inserted, duplicates: seq - inserted, subsets };
   } catch (err) {
+    // The batch still being written must land (or fail) before the rows are deleted.
+    await settle().catch(() => undefined);
     await deleteDatasetRow(db, dataset.id);
     throw err;
   }
