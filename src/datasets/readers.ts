@@ -1,5 +1,5 @@
 import { JSONParser } from "@streamparser/json";
-import { parquetMetadataAsync, parquetReadObjects, type AsyncBuffer } from "hyparquet";
+import { parquetMetadataAsync, parquetReadObjects, parquetSchema, type AsyncBuffer } from "hyparquet";
 import { RecordError } from "./formats";
 
 // Streaming readers of an uploaded file: each yields one record at a time with where it is in the
@@ -106,10 +106,18 @@ export async function* readJson(body: ReadableStream<Uint8Array>): AsyncGenerato
   yield* drain();
 }
 
+// Rows decoded at a time. Files written by `datasets`' push_to_hub hold row groups of 1,000 rows,
+// but pandas/pyarrow `to_parquet` writes one row group for up to a million rows, so a group is read
+// in slices: only one slice's rows are ever objects in memory.
+const SLICE_ROWS = 1000;
+
 /**
- * Parquet, one row group at a time (only one group's rows are ever objects in memory). The file
- * must be random-access (the footer is at the end), so the HTTP layer spools the upload to a
- * temporary file first and hands it in as an AsyncBuffer.
+ * Parquet, a slice of rows at a time. The file must be random-access (the footer is at the end),
+ * so the HTTP layer spools the upload to a temporary file first and hands it in as an AsyncBuffer.
+ * hyparquet fetches a group's column chunks for every slice of it, so those bytes (the file's
+ * compressed size of one group) are read once and kept until the next group; within a chunk it
+ * decodes only the pages a slice needs, for flat columns. Nested columns (lists, structs) are
+ * decoded whole by hyparquet, so a group with one is read in one piece rather than once per slice.
  */
 export async function* readParquet(file: AsyncBuffer): AsyncGenerator<RawRecord> {
   let metadata;
@@ -118,11 +126,30 @@ export async function* readParquet(file: AsyncBuffer): AsyncGenerator<RawRecord>
   } catch (err) {
     throw new FileError("file", `is not a Parquet file (${(err as Error).message})`);
   }
-  let rowStart = 0;
+  const flat = parquetSchema(metadata).children.every((c) => c.children.length === 0 && c.element.repetition_type !== "REPEATED");
+  const cache = new Map<string, Promise<ArrayBuffer>>();
+  const cached: AsyncBuffer = {
+    byteLength: file.byteLength,
+    slice(start, end) {
+      const key = `${start}:${end ?? ""}`;
+      let hit = cache.get(key);
+      if (!hit) {
+        hit = Promise.resolve(file.slice(start, end));
+        cache.set(key, hit);
+      }
+      return hit;
+    },
+  };
+  let groupStart = 0;
   for (const group of metadata.row_groups) {
-    const rowEnd = rowStart + Number(group.num_rows);
-    const rows = await parquetReadObjects({ file, metadata, rowStart, rowEnd });
-    for (let i = 0; i < rows.length; i++) yield { where: `row ${rowStart + i + 1}`, value: rows[i] };
-    rowStart = rowEnd;
+    const groupEnd = groupStart + Number(group.num_rows);
+    const step = flat ? SLICE_ROWS : groupEnd - groupStart;
+    cache.clear();
+    for (let rowStart = groupStart; rowStart < groupEnd; rowStart += step) {
+      const rowEnd = Math.min(rowStart + step, groupEnd);
+      const rows = await parquetReadObjects({ file: cached, metadata, rowStart, rowEnd });
+      for (let i = 0; i < rows.length; i++) yield { where: `row ${rowStart + i + 1}`, value: rows[i] };
+    }
+    groupStart = groupEnd;
   }
 }

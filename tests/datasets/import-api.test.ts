@@ -1,4 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { sql } from "drizzle-orm";
+import { rawRows } from "../../src/db/client";
 import { createTestApp, type TestApp } from "../helpers/test-app";
 import { judgebenchRows, jsonl, mtBenchHumanRows, rewardbenchParquet, rewardbenchRows, rmBenchRows } from "./fixtures";
 
@@ -9,6 +11,11 @@ beforeAll(async () => {
 afterAll(async () => {
   await t?.close();
 });
+
+async function itemCount(): Promise<number> {
+  const [row] = await rawRows<{ n: number }>(t.database.db, sql`select count(*)::int as n from dataset_items`);
+  return Number(row!.n);
+}
 
 async function upload(query: string, body: string | Uint8Array, contentType: string) {
   const res = await t.app.request(`/v1/datasets?${query}`, { method: "POST", headers: { "content-type": contentType }, body });
@@ -49,6 +56,28 @@ describe("POST /v1/datasets", () => {
     expect(rest.json.next_cursor).toBeNull();
     const one = await t.call("GET", `/v1/datasets/rb/items/${items.json.data[1].id}`);
     expect(one.json.external_id).toBe("1");
+  });
+
+  it("streams a Parquet file written as one big row group (pandas' layout) across several batches: dedup spans batches, a bad row late in the file keeps nothing", async () => {
+    // 2,500 rows: more than one slice of the reader and more than one insert batch.
+    const rows = rewardbenchRows({ "alpacaeval-easy": 1200, "math-prm": 1300 });
+    rows[2200] = { ...rows[3]!, id: 5000 }; // a math-prm row replaced by row 4 again: stored once
+    const file = new Uint8Array(rewardbenchParquet(rows, rows.length));
+    expect(file.byteLength).toBeLessThan(200_000);
+    const res = await upload("name=one-group&format=rewardbench", file, "application/vnd.apache.parquet");
+    expect(res.status, res.text).toBe(201);
+    expect(res.json).toMatchObject({ received: 2500, inserted: 2499, duplicates: 1, subsets: { "alpacaeval-easy": 1200, "math-prm": 1299 } });
+    expect((await t.call("GET", "/v1/datasets/one-group")).json).toMatchObject({ items: 2499 });
+    const itemsBefore = await itemCount();
+
+    const broken = rows.map((r) => ({ ...r }));
+    broken[2400]!.chosen = "";
+    const bad = await upload("name=one-group-broken&format=rewardbench", new Uint8Array(rewardbenchParquet(broken, broken.length)), "application/vnd.apache.parquet");
+    expect(bad.status).toBe(422);
+    expect(bad.json.errors).toEqual([{ path: "row 2401.chosen", message: "must not be empty" }]);
+    expect((await t.call("GET", "/v1/datasets/one-group-broken")).status).toBe(404);
+    // The first batches were already written when row 2,401 was read: they are gone too.
+    expect(await itemCount()).toBe(itemsBefore);
   });
 
   it("imports JudgeBench JSONL with JudgeBench's own categories as subsets", async () => {
