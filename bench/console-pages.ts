@@ -12,6 +12,8 @@ import { openPostgres } from "../src/db/client";
 import { runMigrations } from "../src/db/migrate";
 import { heldoutView, judgmentsView, judgmentView, overviewView, versionsView } from "../src/dashboard";
 import type { AppDeps } from "../src/deps";
+import { addJudgeStats } from "../src/db/queries/judge-stats";
+import { createJudgeStatsRecorder } from "../src/judging/stats-recorder";
 import { getEvaluation, listEvaluations } from "../src/evaluation";
 import { ensureDefaultEvaluator } from "../src/evaluators/bootstrap";
 import { listKeys } from "../src/keys";
@@ -104,7 +106,8 @@ async function main() {
     await db.execute(sql`analyze`);
     const seedSeconds = (performance.now() - t0) / 1000;
 
-    const deps: AppDeps = { config, database, llm: undefined as never, clock: systemClock, logger: silentLogger, uiAssets: nodeUiAssets() };
+    const judgeStats = createJudgeStatsRecorder({ write: (rows) => addJudgeStats(database.db, rows), logger: silentLogger });
+    const deps: AppDeps = { config, database, llm: undefined as never, clock: systemClock, logger: silentLogger, judgeStats, uiAssets: nodeUiAssets() };
     const app = createApp(deps);
     const [judgment] = await rawRows<{ id: string }>(db, sql`select id from judgments order by created_at desc limit 1`);
     const [evaluation] = await rawRows<{ id: string }>(db, sql`select id from evaluations order by created_at desc limit 1`);

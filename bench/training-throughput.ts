@@ -21,6 +21,8 @@ import { cpus, loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import postgres from "postgres";
 import type { AppDeps } from "../src/deps";
+import { addJudgeStats } from "../src/db/queries/judge-stats";
+import { createJudgeStatsRecorder } from "../src/judging/stats-recorder";
 import { parseConfig } from "../src/config";
 import { ensureDefaultEvaluator, insertEvaluator } from "../src/evaluators/bootstrap";
 import { openPglite, openPostgres, type Database } from "../src/db/client";
@@ -151,6 +153,7 @@ async function main() {
     llm: createOpenAiLlmClient({ ...config.llm }),
     clock: systemClock,
     logger: silentLogger,
+    judgeStats: createJudgeStatsRecorder({ write: (rows) => addJudgeStats(database.db, rows), logger: silentLogger }),
   };
   const tdeps = createTrainingDeps(deps, { workerId: "bench", timing: { ...DEFAULT_TIMING, sliceMs: 3_600_000 } });
 

@@ -55,6 +55,8 @@ const envSchema = z.object({
   LLM_RATE_LIMIT_RETRIES: int(0, 50).default(8),
   JUDGE_DEADLINE_MS: int(1000, 3_600_000).default(120_000),
   METRICS_PORT: int(1, 65535).optional(),
+  // How often a Node instance writes its daily judge counts (judge_daily_stats) in the background.
+  STATS_FLUSH_MS: int(50, 600_000).default(1_000),
 });
 
 /** `SELFJUDGE_KEY_<NAME>` variables: provider keys a version names by `api_key_env`. */
@@ -116,6 +118,8 @@ export type Config = {
   limits: { rpm: number; tokensPerDay: number; batchMaxSamples: number };
   judgeDeadlineMs: number;
   metricsPort?: number;
+  /** Node: period of the background write of the daily judge counts. */
+  statsFlushMs: number;
 };
 
 export class ConfigError extends Error {
@@ -187,6 +191,7 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     limits: { rpm: e.RATE_LIMIT_RPM, tokensPerDay: e.TOKEN_BUDGET_PER_DAY, batchMaxSamples: e.JUDGE_BATCH_MAX_SAMPLES },
     judgeDeadlineMs: e.JUDGE_DEADLINE_MS,
     ...(e.METRICS_PORT !== undefined ? { metricsPort: e.METRICS_PORT } : {}),
+    statsFlushMs: e.STATS_FLUSH_MS,
   };
 }
 

@@ -3,6 +3,7 @@ import type { Database } from "./db/client";
 import type { JobQueue } from "./jobs/queue";
 import type { Clock } from "./lib/clock";
 import type { Logger } from "./lib/logger";
+import type { JudgeStatsRecorder } from "./judging/stats-recorder";
 import type { LlmClient } from "./llm/types";
 import type { Metrics } from "./metrics/types";
 
@@ -19,6 +20,8 @@ export interface AppDeps {
   llm: LlmClient;
   clock: Clock;
   logger: Logger;
+  /** Daily judge counts (judge_daily_stats), written in the background; readers flush first. */
+  judgeStats: JudgeStatsRecorder;
   /** Background job queue; absent where no runner exists (routes that need it answer 503). */
   jobs?: JobQueue;
   /** Prometheus metrics (Node runtime); absent on Workers, where /metrics answers 404. */

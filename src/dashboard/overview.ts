@@ -48,8 +48,11 @@ function add(a: Omit<DayTotals, "day">, r: DailyStatsRow | Omit<DayTotals, "day"
   };
 }
 
-export async function overviewView(deps: Pick<AppDeps, "database" | "clock">): Promise<OverviewView> {
+export async function overviewView(deps: Pick<AppDeps, "database" | "clock" | "judgeStats">): Promise<OverviewView> {
   const db = deps.database.db;
+  // This instance's counts not yet written (the recorder flushes in the background) go in first,
+  // so a judgment followed by a page view shows it.
+  await deps.judgeStats.flush();
   const now = deps.clock.now();
   const from = dayBefore(now, OVERVIEW_DAYS - 1);
   const [evaluators, stats, runs] = await Promise.all([listEvaluatorsWithActive(db), dailyStatsSince(db, from), lastRunPerEvaluator(db)]);

@@ -7,7 +7,7 @@ import {
   type JudgmentWithNames,
   type NewJudgment,
 } from "../db/queries/judgments";
-import { bumpJudgeStats, type JudgeStatsDelta } from "../db/queries/judge-stats";
+import type { JudgeStatsDelta } from "../db/queries/judge-stats";
 import { addToPool, instructionHash } from "../db/queries/traffic";
 import type { StoredSample, Usage } from "../db/schema";
 import { judgePair, type JudgeOutcome } from "./judge";
@@ -75,7 +75,7 @@ export async function judgeOne(ctx: JudgeCallContext, req: JudgeRequest): Promis
   if (req.cache !== false) {
     const hit = await findCachedJudgment(db, { evaluatorId: target.evaluator.id, versionId: target.version.id, requestHash: hash });
     if (hit) {
-      await recordStats(ctx, target, { cacheHit: true });
+      recordStats(ctx, target, { cacheHit: true });
       ctx.deps.metrics?.judgment({ evaluator: target.evaluator.name, status: hit.status, verdict: hit.verdict ?? "none", cached: true });
       return {
         judgment: withNames(hit, target),
@@ -140,7 +140,7 @@ export async function judgeOne(ctx: JudgeCallContext, req: JudgeRequest): Promis
       });
       id = row.id;
       await feedPool(ctx, target, pair.instruction, id);
-      await recordStats(ctx, target, { cacheHit: false, stored: { failed: true, promptTokens: 0, completionTokens: 0, llmRequests: 0, votes: 0, invalidVotes: 0, latencyMs } });
+      recordStats(ctx, target, { cacheHit: false, stored: { failed: true, promptTokens: 0, completionTokens: 0, llmRequests: 0, votes: 0, invalidVotes: 0, latencyMs } });
     } catch (storeErr) {
       ctx.logger.error({ err: errorForLog(storeErr) }, "could not store the failed judgment");
     }
@@ -172,9 +172,8 @@ export async function judgeOne(ctx: JudgeCallContext, req: JudgeRequest): Promis
   }));
   const failed = outcome.verdict === null;
   const v = outcome.votes;
-  // The judgment and its training-pool entry in one statement (one round trip, both or neither),
-  // side by side with the daily stats upsert.
-  const [row] = await Promise.all([insertJudgmentWithPoolEntry(db, {
+  // The judgment and its training-pool entry in one statement (one round trip, both or neither).
+  const row = await insertJudgmentWithPoolEntry(db, {
     ...base,
     id: crypto.randomUUID(),
     status: failed ? "failed" : "ok",
@@ -190,20 +189,19 @@ export async function judgeOne(ctx: JudgeCallContext, req: JudgeRequest): Promis
     usage: outcome.usage,
     latencyMs,
     error: failed ? `judge_output_invalid: none of ${rawOutputs.length} outputs held a valid verdict` : null,
-  }, { hash: await instructionHash(pair.instruction) }),
-    recordStats(ctx, target, {
-      cacheHit: false,
-      stored: {
-        failed,
-        promptTokens: outcome.usage.prompt_tokens,
-        completionTokens: outcome.usage.completion_tokens,
-        llmRequests: outcome.usage.llm_requests,
-        votes: v.A + v.B + v.tie + v.invalid,
-        invalidVotes: v.invalid,
-        latencyMs,
-      },
-    }),
-  ]);
+  }, { hash: await instructionHash(pair.instruction) });
+  recordStats(ctx, target, {
+    cacheHit: false,
+    stored: {
+      failed,
+      promptTokens: outcome.usage.prompt_tokens,
+      completionTokens: outcome.usage.completion_tokens,
+      llmRequests: outcome.usage.llm_requests,
+      votes: v.A + v.B + v.tie + v.invalid,
+      invalidVotes: v.invalid,
+      latencyMs,
+    },
+  });
   ctx.deps.metrics?.judgment({
     evaluator: target.evaluator.name,
     status: row.status,
@@ -234,12 +232,11 @@ async function feedPool(ctx: JudgeCallContext, target: JudgeTarget, instruction:
   }
 }
 
-/** The console's daily numbers (judge_daily_stats); losing one count must not fail a served verdict. */
-async function recordStats(ctx: JudgeCallContext, target: JudgeTarget, d: Omit<JudgeStatsDelta, "evaluatorId" | "day">) {
-  try {
-    const day = ctx.deps.clock.now().toISOString().slice(0, 10);
-    await bumpJudgeStats(ctx.deps.database.db, { ...d, evaluatorId: target.evaluator.id, day });
-  } catch (err) {
-    ctx.logger.warn({ err: errorForLog(err) }, "could not update the daily judge stats");
-  }
+/**
+ * The console's daily numbers (judge_daily_stats): counted in memory and written in the
+ * background by the recorder, so no judge request waits on the shared (evaluator, day) row.
+ */
+function recordStats(ctx: JudgeCallContext, target: JudgeTarget, d: Omit<JudgeStatsDelta, "evaluatorId" | "day">) {
+  const day = ctx.deps.clock.now().toISOString().slice(0, 10);
+  ctx.deps.judgeStats.record({ ...d, evaluatorId: target.evaluator.id, day });
 }

@@ -6,6 +6,8 @@ import { EVALUATION_QUEUE } from "../evaluation/worker";
 import { systemClock } from "../lib/clock";
 import { consoleLogger, silentLogger } from "../lib/logger";
 import { createOpenAiLlmClient } from "../llm/openai-client";
+import { addJudgeStats } from "../db/queries/judge-stats";
+import { createJudgeStatsRecorder } from "../judging/stats-recorder";
 import { TRAINING_QUEUE } from "../training/service";
 import { workerUiAssets } from "./worker-assets";
 import { createWorkflowQueue, type WorkflowBinding } from "../workflows/queue";
@@ -71,6 +73,17 @@ export async function openWorkerDeps(
     config.jobsEnabled && hasWorkflows
       ? createWorkflowQueue({ [TRAINING_QUEUE]: env.TRAINING_WORKFLOW, [EVALUATION_QUEUE]: env.EVALUATION_WORKFLOW })
       : undefined;
-  const deps: AppDeps = { config: { ...config, llm: llmConfig }, database, llm, clock: systemClock, logger, jobs, uiAssets: workerUiAssets() };
-  return { deps, close: () => database.close() };
+  // No process outlives an invocation here, so no timer: the counts of this invocation (one
+  // request, or one batch) are written by close(), which the fetch handler runs in
+  // ctx.waitUntil after the response is sent. The response does not wait for the upsert, and
+  // nothing is lost between invocations; a batch writes one upsert for all its items.
+  const judgeStats = createJudgeStatsRecorder({ write: (rows) => addJudgeStats(database.db, rows), logger });
+  const deps: AppDeps = { config: { ...config, llm: llmConfig }, database, llm, clock: systemClock, logger, judgeStats, jobs, uiAssets: workerUiAssets() };
+  return {
+    deps,
+    async close() {
+      await judgeStats.close();
+      await database.close();
+    },
+  };
 }

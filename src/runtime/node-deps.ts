@@ -9,6 +9,8 @@ import { startWorkers } from "./workers";
 import { systemClock } from "../lib/clock";
 import type { Logger } from "../lib/logger";
 import { createOpenAiLlmClient } from "../llm/openai-client";
+import { addJudgeStats } from "../db/queries/judge-stats";
+import { createJudgeStatsRecorder } from "../judging/stats-recorder";
 import { describeDbError, errorForLog } from "../db/errors";
 import { trainingProgressSummary } from "../db/queries/metrics";
 import { instrumentJobs, instrumentLlm } from "../metrics/instrument";
@@ -32,12 +34,20 @@ export async function createNodeDeps(config: Config, logger: Logger): Promise<{ 
   });
   const llm = instrumentLlm(createOpenAiLlmClient({ ...config.llm, logger }), metrics);
   const jobs = rawJobs ? instrumentJobs(rawJobs, metrics) : undefined;
-  const deps: AppDeps = { config, database, llm, clock: systemClock, logger, jobs, metrics, uiAssets: nodeUiAssets() };
+  const judgeStats = createJudgeStatsRecorder({ write: (rows) => addJudgeStats(database.db, rows), logger });
+  // A long-lived process: the daily counts go out once per period, whatever the traffic.
+  const statsTimer = setInterval(() => void judgeStats.flush(), config.statsFlushMs);
+  statsTimer.unref();
+  const deps: AppDeps = { config, database, llm, clock: systemClock, logger, judgeStats, jobs, metrics, uiAssets: nodeUiAssets() };
   await startWorkers(deps);
   return {
     deps,
     async close() {
+      clearInterval(statsTimer);
       await jobs?.stop().catch((err) => logger.error({ err: errorForLog(err) }, "job queue stop failed"));
+      // After the HTTP server and the job runner stopped (nothing records any more), before the
+      // database closes: the last counts are written, not lost.
+      await judgeStats.close();
       await database.close();
     },
   };

@@ -9,6 +9,8 @@ import { startWorkers } from "../../src/runtime/workers";
 import { systemClock, type Clock } from "../../src/lib/clock";
 import { silentLogger, type Logger } from "../../src/lib/logger";
 import { createOpenAiLlmClient } from "../../src/llm/openai-client";
+import { addJudgeStats } from "../../src/db/queries/judge-stats";
+import { createJudgeStatsRecorder } from "../../src/judging/stats-recorder";
 import { createTestDatabase } from "./test-db";
 import { trainingProgressSummary } from "../../src/db/queries/metrics";
 import { instrumentJobs, instrumentLlm } from "../../src/metrics/instrument";
@@ -56,7 +58,9 @@ export async function createTestApp(opts: TestAppOptions = {}) {
   const baseLlm = createOpenAiLlmClient({ ...config.llm, ...(opts.logger ? { logger } : {}) });
   const llm = metrics ? instrumentLlm(baseLlm, metrics) : baseLlm;
   const jobs = rawJobs && metrics ? instrumentJobs(rawJobs, metrics) : rawJobs;
-  const deps: AppDeps = { config, database, llm, clock, logger, jobs, uiAssets: nodeUiAssets(), ...(metrics ? { metrics } : {}) };
+  // No timer: tests read the stats through the console (which flushes first) or flush themselves.
+  const judgeStats = createJudgeStatsRecorder({ write: (rows) => addJudgeStats(database.db, rows), logger });
+  const deps: AppDeps = { config, database, llm, clock, logger, judgeStats, jobs, uiAssets: nodeUiAssets(), ...(metrics ? { metrics } : {}) };
   await startWorkers(deps);
   const app = createApp(deps);
   return {
@@ -82,6 +86,7 @@ export async function createTestApp(opts: TestAppOptions = {}) {
     },
     async close() {
       await jobs?.stop();
+      await judgeStats.close();
       if (!opts.database) await database.close();
     },
   };

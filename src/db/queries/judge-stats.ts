@@ -19,26 +19,53 @@ export type JudgeStatsDelta = {
   };
 };
 
-/** Adds one judge call to its (evaluator, day) row: one upsert. */
-export async function bumpJudgeStats(db: Db, d: JudgeStatsDelta): Promise<void> {
+/** Summed counts of one (evaluator, day) row, as the recorder accumulates them between flushes. */
+export type JudgeStatsSums = {
+  evaluatorId: string;
+  day: string;
+  requests: number;
+  cacheHits: number;
+  judgments: number;
+  failed: number;
+  promptTokens: number;
+  completionTokens: number;
+  llmRequests: number;
+  votes: number;
+  invalidVotes: number;
+  latencyMsSum: number;
+};
+
+/** One judge call as sums (the unit the recorder adds up). */
+export function deltaSums(d: JudgeStatsDelta): JudgeStatsSums {
   const s = d.stored;
+  return {
+    evaluatorId: d.evaluatorId,
+    day: d.day,
+    requests: 1,
+    cacheHits: d.cacheHit ? 1 : 0,
+    judgments: s ? 1 : 0,
+    failed: s?.failed ? 1 : 0,
+    promptTokens: s?.promptTokens ?? 0,
+    completionTokens: s?.completionTokens ?? 0,
+    llmRequests: s?.llmRequests ?? 0,
+    votes: s?.votes ?? 0,
+    invalidVotes: s?.invalidVotes ?? 0,
+    latencyMsSum: s?.latencyMs ?? 0,
+  };
+}
+
+/**
+ * Adds the sums to their (evaluator, day) rows: one multi-row upsert. Rows are written in key
+ * order so two instances flushing overlapping rows lock them in the same order (no deadlock).
+ * Keys must be distinct (PostgreSQL refuses to update one row twice in a statement).
+ */
+export async function addJudgeStats(db: Db, rows: JudgeStatsSums[]): Promise<void> {
+  if (rows.length === 0) return;
   const t = judgeDailyStats;
+  const sorted = [...rows].sort((a, b) => (a.evaluatorId === b.evaluatorId ? cmp(a.day, b.day) : cmp(a.evaluatorId, b.evaluatorId)));
   await db
     .insert(t)
-    .values({
-      evaluatorId: d.evaluatorId,
-      day: d.day,
-      requests: 1,
-      cacheHits: d.cacheHit ? 1 : 0,
-      judgments: s ? 1 : 0,
-      failed: s?.failed ? 1 : 0,
-      promptTokens: s?.promptTokens ?? 0,
-      completionTokens: s?.completionTokens ?? 0,
-      llmRequests: s?.llmRequests ?? 0,
-      votes: s?.votes ?? 0,
-      invalidVotes: s?.invalidVotes ?? 0,
-      latencyMsSum: s?.latencyMs ?? 0,
-    })
+    .values(sorted)
     .onConflictDoUpdate({
       target: [t.evaluatorId, t.day],
       set: {
@@ -54,6 +81,10 @@ export async function bumpJudgeStats(db: Db, d: JudgeStatsDelta): Promise<void> 
         latencyMsSum: sql`${t.latencyMsSum} + excluded.latency_ms_sum`,
       },
     });
+}
+
+function cmp(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
 }
 
 export type DailyStatsRow = typeof judgeDailyStats.$inferSelect;
