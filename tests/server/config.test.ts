@@ -33,6 +33,7 @@ describe("parseConfig", () => {
       gate: { minDelta: 0.01, alpha: 0.05, consistencyTolerance: 0.02 },
       training: { maxConcurrentRuns: 1, scheduleMinNew: 0, scheduleCron: "*/15 * * * *" },
       leases: { ms: 6000, renewMs: 1000, watchMs: 1000, sweepCron: "* * * * *" },
+      statsFlushMs: 1000,
     });
     // The SDK refuses an empty key; local providers accept any placeholder.
     expect(c.llm.apiKey).not.toBe("");
@@ -68,6 +69,7 @@ describe("parseConfig", () => {
       LEASE_RENEW_MS: "2000",
       LEASE_WATCH_MS: "500",
       SWEEP_CRON: "*/2 * * * *",
+      STATS_FLUSH_MS: "250",
     });
     expect(c).toEqual({
       port: 9000,
@@ -89,6 +91,7 @@ describe("parseConfig", () => {
       datasets: { bodyLimitBytes: 4096 },
       limits: { rpm: 0, tokensPerDay: 0, batchMaxSamples: 1000 },
       judgeDeadlineMs: 120_000,
+      statsFlushMs: 250,
     });
   });
 

@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { openPostgres } from "../../src/db/client";
+import { sql } from "drizzle-orm";
+import { openPostgres, rawRows } from "../../src/db/client";
 import { listEvaluators } from "../../src/db/queries/evaluators";
 import worker from "../../src/worker";
 import { oracleJudge } from "../fake-llm/judges";
@@ -71,6 +72,18 @@ describe("Workers entry", () => {
       expect(judged.status).toBe(200);
       expect(judged.json).toMatchObject({ verdict: "B", position_consistent: true, version: { name: "v1" } });
       expect(llm.chatRequests().map((r) => r.model)).toEqual(["fake-judge", "fake-judge"]);
+      // The same request again is a cache hit; both count in the console's daily stats, written
+      // after each response (ctx.waitUntil), not lost with the invocation.
+      const again = await callWorker(env, "/v1/judge", {
+        method: "POST",
+        headers: { "content-type": "application/json", authorization: `Bearer ${ADMIN_KEY}` },
+        body,
+      });
+      expect(again.json).toMatchObject({ cached: true });
+      const statsDb = await openPostgres(scratch.url, { max: 1 });
+      cleanups.push(() => statsDb.close());
+      const [stats] = await rawRows(statsDb.db, sql`select requests, cache_hits, judgments from judge_daily_stats`);
+      expect(stats).toEqual({ requests: 2, cache_hits: 1, judgments: 1 });
 
       // Running it again (every deploy does) changes nothing.
       expect((await runMigrateCli({ DATABASE_URL: scratch.url, JUDGE_MODEL: "other" })).code).toBe(0);
