@@ -27,6 +27,7 @@ async function main(): Promise<void> {
     env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "/tmp", DATABASE_URL: scratch.url, OPENAI_BASE_URL: llm.url, OPENAI_API_KEY: "bench", JUDGE_MODEL: "fake-judge", LOG_LEVEL: "info", JOBS_ENABLED: "false" },
     stdio: ["ignore", "pipe", "inherit"],
   });
+  let answered = 0;
   try {
     await new Promise<void>((resolve, reject) => {
       proc.stdout!.on("data", (d: Buffer) => d.toString().includes("ready") && resolve());
@@ -35,8 +36,10 @@ async function main(): Promise<void> {
     const url = `http://127.0.0.1:${port}/v1/judge`;
     for (const cache of [true, false]) {
       const body = JSON.stringify({ ...BODY, cache });
-      await autocannon({ url, method: "POST", headers: { "content-type": "application/json" }, body, connections, duration: 1 }); // warm-up
+      const warm = await autocannon({ url, method: "POST", headers: { "content-type": "application/json" }, body, connections, duration: 1 });
+      answered += warm.requests.total;
       const r = await autocannon({ url, method: "POST", headers: { "content-type": "application/json" }, body, connections, duration: seconds });
+      answered += r.requests.total;
       const bad = r.non2xx + r.errors + r.timeouts;
       console.log(
         `cache ${cache ? "on " : "off"} c=${connections} ${seconds}s: ${r.requests.average.toFixed(0)} req/s, p50 ${r.latency.p50} ms, p99 ${r.latency.p99} ms, ${r.requests.total} requests, ${bad} bad, load1 ${loadavg()[0]!.toFixed(2)}`,
@@ -49,6 +52,13 @@ async function main(): Promise<void> {
       proc.kill("SIGTERM");
       setTimeout(() => proc.kill("SIGKILL"), 10_000).unref();
     });
+    // After a graceful stop every answered call must be counted (requests cut off by the end of a
+    // load may have been served too, hence "at least").
+    const { default: postgres } = await import("postgres");
+    const q = postgres(scratch.url, { max: 1, onnotice: () => {} });
+    const [row] = await q`select coalesce(sum(requests), 0)::int as n from judge_daily_stats`;
+    await q.end();
+    console.log(`judge_daily_stats.requests after SIGTERM: ${row?.n} (responses seen: ${answered})`);
     await llm.close();
     await scratch.drop();
   }
