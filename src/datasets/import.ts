@@ -75,7 +75,7 @@ export async function importDataset(deps: Pick<AppDeps, "database">, p: ImportDa
     const rows = batch;
     batch = [];
     chars = 0;
-    writing = insertItems(db, rows).then((counts) => {
+    writing = insertItems(deps.database, rows).then((counts) => {
       for (const [s, n] of Object.entries(counts)) subsets[s] = (subsets[s] ?? 0) + n;
     });
     // A failed write is reported by the next flush (or the final one); until then it must not

@@ -178,7 +178,7 @@ const listings: Array<{ name: string; path: string; seed: Seeder; rows: (json: a
         pairHash: `p${have + k}`,
         contentHash: `c${have + k}`,
       }));
-      await insertItems(t.database.db, rows);
+      await insertItems(t.database, rows);
     },
     rows: (j) => j.data.length,
   },

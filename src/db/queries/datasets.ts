@@ -1,5 +1,5 @@
 import { and, asc, eq, gt, inArray, sql } from "drizzle-orm";
-import { rawRows, type Db } from "../client";
+import type { Database, Db } from "../client";
 import type { PageCursor } from "../../lib/page-cursor";
 import { keyset, takePage } from "./keyset";
 import { datasetItems, datasets, evaluations, type DatasetFormat } from "../schema";
@@ -55,32 +55,51 @@ export async function deleteDatasetRow(db: Db, id: string): Promise<void> {
   await db.delete(datasets).where(eq(datasets.id, id));
 }
 
+const ITEM_COLUMNS = "dataset_id, seq, subset, external_id, instruction, dialogue, response_a, response_b, label, meta, pair_hash, content_hash";
+// jsonb values are sent as text and cast on the server, so no driver re-encodes them.
+const ITEM_ROW = ["::uuid", "::int", "", "", "", "::text::jsonb", "", "", "", "::text::jsonb", "", ""];
+
+/** `($1::uuid,$2::int,...),(...)` for n rows (about a millisecond for 1,000). */
+function itemValues(n: number): string {
+  const rows: string[] = [];
+  for (let i = 0; i < n; i++) rows.push(`(${ITEM_ROW.map((cast, c) => `$${i * ITEM_ROW.length + c + 1}${cast}`).join(",")})`);
+  return rows.join(",");
+}
+
 /**
- * Inserts a batch in one statement with one parameter: the rows as a JSON array, unpacked by
- * json_to_recordset on the server. Binding 11 parameters a row through the query builder cost
- * more than the insert itself (drizzle builds and postgres.js serialises every placeholder), and
- * one parameter keeps a 1,000-row batch far below the 65,535-parameter limit whatever its size.
- * Rows whose content is already in the dataset are skipped (ON CONFLICT on the content hash).
- * Returns how many rows of each subset were actually inserted.
+ * Inserts a batch in one multi-row statement sent straight to the driver; rows whose content is
+ * already in the dataset are skipped (ON CONFLICT on the content hash). Returns how many rows of
+ * each subset were actually inserted. Not through the query builder: drizzle spent more CPU
+ * building 12 placeholders a row than the database spent inserting them. Plain text parameters,
+ * not a JSON array unpacked by json_to_recordset: PostgreSQL's JSON parser doubled the server's
+ * CPU per row, where a text parameter is taken as it comes.
  */
-export async function insertItems(db: Db, rows: NewDatasetItem[]): Promise<Record<string, number>> {
+export async function insertItems(database: Pick<Database, "sql" | "pglite">, rows: NewDatasetItem[]): Promise<Record<string, number>> {
   if (rows.length === 0) return {};
-  const datasetId = rows[0]!.datasetId;
-  if (rows.some((r) => r.datasetId !== datasetId)) throw new Error("insertItems: one dataset per batch");
-  // Keys json_to_recordset is not told about (datasetId) are ignored; absent ones read as null.
-  const payload = JSON.stringify(rows);
-  const counts = await rawRows<{ subset: string; n: number }>(
-    db,
-    sql`with inserted as (
-      insert into dataset_items (dataset_id, seq, subset, external_id, instruction, dialogue, response_a, response_b, label, meta, pair_hash, content_hash)
-      select ${datasetId}::uuid, r."seq", r."subset", r."externalId", r."instruction", r."dialogue", r."responseA", r."responseB", r."label",
-        coalesce(r."meta", '{}'::jsonb), r."pairHash", r."contentHash"
-      from json_to_recordset(${payload}::json) as r("seq" int, "subset" text, "externalId" text, "instruction" text, "dialogue" jsonb,
-        "responseA" text, "responseB" text, "label" text, "meta" jsonb, "pairHash" text, "contentHash" text)
-      on conflict (dataset_id, content_hash) do nothing
-      returning subset
-    ) select subset, count(*)::int as n from inserted group by subset`,
-  );
+  const params: unknown[] = [];
+  for (const r of rows) {
+    params.push(
+      r.datasetId,
+      r.seq,
+      r.subset,
+      r.externalId ?? null,
+      r.instruction,
+      r.dialogue ? JSON.stringify(r.dialogue) : null,
+      r.responseA,
+      r.responseB,
+      r.label,
+      JSON.stringify(r.meta ?? {}),
+      r.pairHash,
+      r.contentHash,
+    );
+  }
+  const text =
+    `with inserted as (insert into dataset_items (${ITEM_COLUMNS}) values ${itemValues(rows.length)} ` +
+    `on conflict (dataset_id, content_hash) do nothing returning subset) ` +
+    `select subset, count(*)::int as n from inserted group by subset`;
+  const counts = database.sql
+    ? await database.sql.unsafe<Array<{ subset: string; n: number }>>(text, params as never[], { prepare: true })
+    : (await database.pglite!.query<{ subset: string; n: number }>(text, params)).rows;
   return Object.fromEntries(counts.map((c) => [c.subset, Number(c.n)]));
 }
 
