@@ -59,6 +59,8 @@ const ITEM_COLUMNS = "dataset_id, seq, subset, external_id, instruction, dialogu
 // jsonb values are sent as text and cast on the server, so no driver re-encodes them.
 const ITEM_ROW = ["::uuid", "::int", "", "", "", "::text::jsonb", "", "", "", "::text::jsonb", "", ""];
 
+const MAX_ROWS_PER_STATEMENT = Math.floor(65_534 / ITEM_ROW.length);
+
 /** `($1::uuid,$2::int,...),(...)` for n rows (about a millisecond for 1,000). */
 function itemValues(n: number): string {
   const rows: string[] = [];
@@ -76,6 +78,14 @@ function itemValues(n: number): string {
  */
 export async function insertItems(database: Pick<Database, "sql" | "pglite">, rows: NewDatasetItem[]): Promise<Record<string, number>> {
   if (rows.length === 0) return {};
+  if (rows.length > MAX_ROWS_PER_STATEMENT) {
+    // Both drivers refuse more than 65,534 parameters in one statement (16-bit count).
+    const total: Record<string, number> = {};
+    for (let i = 0; i < rows.length; i += MAX_ROWS_PER_STATEMENT) {
+      for (const [s, n] of Object.entries(await insertItems(database, rows.slice(i, i + MAX_ROWS_PER_STATEMENT)))) total[s] = (total[s] ?? 0) + n;
+    }
+    return total;
+  }
   const params: unknown[] = [];
   for (const r of rows) {
     params.push(
