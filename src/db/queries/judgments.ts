@@ -44,7 +44,13 @@ export async function findCachedJudgment(
   db: Db,
   p: { evaluatorId: string; versionId: string; requestHash: string },
 ): Promise<JudgmentRow | undefined> {
-  const [row] = await db
+  const [row] = await cachedJudgmentQuery(db, p);
+  return row;
+}
+
+/** The cache lookup as a query (its plan is tested: it must use judgments_cache_idx). */
+export function cachedJudgmentQuery(db: Db, p: { evaluatorId: string; versionId: string; requestHash: string }) {
+  return db
     .select()
     .from(judgments)
     .where(
@@ -57,7 +63,6 @@ export async function findCachedJudgment(
     )
     .orderBy(desc(judgments.createdAt))
     .limit(1);
-  return row;
 }
 
 export type JudgmentFilters = {

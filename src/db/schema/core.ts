@@ -154,7 +154,11 @@ export const judgments = pgTable(
   },
   (t) => [
     index("judgments_evaluator_created_idx").on(t.evaluatorId, t.createdAt),
-    index("judgments_request_hash_idx").on(t.requestHash),
+    // The cache lookup (findCachedJudgment: all three equal, newest first) in one index. A
+    // request_hash-only index lost to (evaluator)/(version) bitmap scans whenever the planner's row
+    // estimates were stale (a young or fast-growing table), turning every cache miss into a scan
+    // of the version's judgments: judge throughput fell as the table grew.
+    index("judgments_cache_idx").on(t.requestHash, t.evaluatorId, t.versionId, t.createdAt),
     index("judgments_version_idx").on(t.versionId),
     // The console's instruction search (word match, any language): a GIN index, not a scan.
     index("judgments_instruction_fts_idx").using("gin", sql`to_tsvector('simple', ${t.instruction})`),
