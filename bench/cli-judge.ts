@@ -12,7 +12,8 @@
 //      repeated, so the server's cache answers most of them — its pairs/s is not comparable).
 // Env: DATABASE_URL (the PostgreSQL server for a scratch database, dropped at the end; default
 // postgres://postgres@127.0.0.1:5432/test),
-// BENCH_PAIRS (10000), BENCH_BIG (100000), BENCH_LATENCY_MS (50). Build first: npm run build.
+// BENCH_PAIRS (10000), BENCH_BIG (100000), BENCH_LATENCY_MS (50), BENCH_CLI_NODE_FLAGS (Node flags
+// for the CLI process only, e.g. "--max-semi-space-size=1"). Build first: npm run build.
 import { spawn } from "node:child_process";
 import { createWriteStream, mkdtempSync } from "node:fs";
 import { cpus, loadavg, tmpdir } from "node:os";
@@ -65,7 +66,8 @@ function run(cmd: string, args: string[], env: Record<string, string>): Promise<
 async function cliJudge(url: string, file: string, extra: string[] = []) {
   const out = join(dir, `${Date.now()}-results.jsonl`);
   const t0 = performance.now();
-  const r = await run("/usr/bin/time", ["-f", "MAXRSS_KB=%M CPU_S=%U+%S", process.execPath, "dist/cli.js", "judge", file, "--out", out, "--quiet", "--json", ...extra], { SELFJUDGE_URL: url });
+  const nodeFlags = (process.env.BENCH_CLI_NODE_FLAGS ?? "").split(" ").filter(Boolean);
+  const r = await run("/usr/bin/time", ["-f", "MAXRSS_KB=%M CPU_S=%U+%S", process.execPath, ...nodeFlags, "dist/cli.js", "judge", file, "--out", out, "--quiet", "--json", ...extra], { SELFJUDGE_URL: url });
   const secs = (performance.now() - t0) / 1000;
   if (r.code !== 0) throw new Error(`cli exit ${r.code}: ${r.stderr.slice(-2000)}`);
   const rssMb = Number(/MAXRSS_KB=(\d+)/.exec(r.stderr)![1]) / 1024;

@@ -2,7 +2,14 @@
  * Entry of the `selfjudge` binary (bundled to dist/cli.js by scripts/build.mjs). Wires the
  * process (argv, env, stdio, Ctrl-C) to runCli and exits with its code.
  */
+import { setFlagsFromString } from "node:v8";
 import { runCli } from "./program";
+
+// The CLI streams: what it keeps is flat in the file's size (the ids seen), but at full speed V8
+// let its heap grow with the garbage of the lines flowing through (peak RSS 126 MB at 100,000
+// lines, 87 MB at 10,000). Size-optimised heap growth keeps it at ~94 MB at the same speed
+// (bench:cli). Set before any work starts; it only changes heuristics, never correctness.
+setFlagsFromString("--optimize-for-size");
 
 const stop = new AbortController();
 const hardStop = new AbortController();
