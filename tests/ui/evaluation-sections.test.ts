@@ -45,11 +45,14 @@ describe("evaluation result sections", () => {
     expect(out).toContain("Bias probes");
     expect(out).toContain("Position flip rate");
     // 1 of 4 pairs flips between orders.
-    expect(out).toMatch(/Position flip rate<\/td><td[^>]*><span><strong>25\.0%<\/strong>/);
+    expect(out).toMatch(/Position flip rate<div[^>]*>[^<]*<\/div><\/td><td[^>]*><span><strong>25\.0%<\/strong>/);
     expect(out).toContain("50% is unbiased");
     expect(out).toContain("Longer answer&#39;s win rate");
     const noSwap = html({ bias: biasProbes(units, { swap: false, rewardbench: false }) });
     expect(noSwap).toContain("needs both orders");
+    // No pair where the better answer is the shorter one: no rate, not a "0.0%".
+    const longerOnly = html({ bias: biasProbes(units.slice(0, 3), { swap: true, rewardbench: false }) });
+    expect(longerOnly).toMatch(/Accuracy, better answer shorter<div[^>]*>[^<]*<\/div><\/td><td[^>]*><span class="muted">— \(no items\)<\/span>/);
   });
 
   it("anything else (benchmark scores) stays a table of rates with intervals, candidate beside baseline", () => {

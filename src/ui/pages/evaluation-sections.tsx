@@ -20,6 +20,8 @@ function fmtValue(v: unknown): string {
 function Rate(props: { s: Score | null | undefined }) {
   const s = props.s;
   if (!s) return <span class="muted">—</span>;
+  // No items: there is no rate, and a "0.0%" would read as the worst possible one.
+  if (s.n === 0) return <span class="muted">— (no items)</span>;
   return (
     <span>
       <strong>{s.score === null ? "—" : pct(s.score)}</strong>{" "}
@@ -149,9 +151,13 @@ function BiasView(props: { b: Bias }) {
       <tbody>
         {rows.map(([label, s, what]) => (
           <tr>
-            <td style="width:240px">{label}</td>
-            <td style="width:260px">{s === null ? <span class="muted">— (needs both orders)</span> : <Rate s={s} />}</td>
-            <td class="small muted">{what}</td>
+            {/* What the number means goes under its name: a third column was squeezed to one word a
+                line when two versions' tables stand side by side. */}
+            <td>
+              {label}
+              <div class="small muted">{what}</div>
+            </td>
+            <td style="width:45%">{s === null ? <span class="muted">— (needs both orders)</span> : <Rate s={s} />}</td>
           </tr>
         ))}
       </tbody>
