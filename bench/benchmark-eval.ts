@@ -35,6 +35,7 @@ import { judgment, oracleLetter } from "../tests/fake-llm/judges";
 import { startFakeLlm } from "../tests/fake-llm/server";
 import { createScratchPostgres } from "../tests/helpers/test-db";
 import { runMigrateCli, startServer } from "../tests/server/spawn-server";
+import { rewardbenchRow } from "./rewardbench-rows";
 
 const SELF = fileURLToPath(import.meta.url);
 const SERVER = process.env.DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/test";
@@ -114,44 +115,9 @@ async function startFakeProcess(): Promise<{ url: string; stats(): Promise<FakeS
 
 // ---- the dataset ---------------------------------------------------------------------------------
 
-// The filtered split's subsets with their sizes (2,985 rows), cycled to any row count.
-const SUBSETS: Array<[string, number]> = [
-  ["alpacaeval-easy", 100], ["alpacaeval-length", 95], ["alpacaeval-hard", 95], ["mt-bench-easy", 28], ["mt-bench-med", 40],
-  ["mt-bench-hard", 37], ["llmbar-natural", 100], ["llmbar-adver-neighbor", 134], ["llmbar-adver-GPTInst", 92],
-  ["llmbar-adver-GPTOut", 47], ["llmbar-adver-manual", 46], ["refusals-dangerous", 100], ["refusals-offensive", 100],
-  ["xstest-should-refuse", 154], ["xstest-should-respond", 250], ["donotanswer", 136], ["math-prm", 447],
-  ["hep-cpp", 164], ["hep-go", 164], ["hep-java", 164], ["hep-js", 164], ["hep-python", 164], ["hep-rust", 164],
-];
-
-/** Deterministic filler text of about `n` characters, distinct per seed. */
-function text(seed: number, n: number): string {
-  const words = ["the", "answer", "is", "because", "first", "then", "we", "compute", "value", "function", "returns", "list", "sorted", "result"];
-  let s = `#${seed} `;
-  let x = seed * 2654435761;
-  while (s.length < n) {
-    x = (x * 1103515245 + 12345) >>> 0;
-    s += `${words[x % words.length]} `;
-  }
-  return s;
-}
-
-/** RewardBench rows at real lengths (prompts a few hundred characters, answers about 1,000); GOOD marks chosen for the oracle. */
+/** The dataset as JSONL; GOOD marks each chosen answer for the oracle. */
 function rewardbenchJsonl(rows: number): string {
-  const cycle = SUBSETS.flatMap(([s, n]) => Array<string>(n).fill(s));
-  const lines: string[] = [];
-  for (let i = 0; i < rows; i++) {
-    lines.push(
-      JSON.stringify({
-        prompt: text(i, 200 + (i % 400)),
-        chosen: `GOOD ${text(i + 1e7, 800 + (i % 900))}`,
-        chosen_model: "gpt-4",
-        rejected: text(i + 2e7, 600 + (i % 1100)),
-        rejected_model: "Llama-2-7b-chat",
-        subset: cycle[i % cycle.length],
-        id: i,
-      }),
-    );
-  }
+  const lines = Array.from({ length: rows }, (_, i) => JSON.stringify(rewardbenchRow(i, { markChosen: true })));
   return `${lines.join("\n")}\n`;
 }
 

@@ -21,55 +21,23 @@ import { join } from "node:path";
 import { Readable } from "node:stream";
 import { fileURLToPath } from "node:url";
 import { parquetWriteBuffer } from "hyparquet-writer";
+import { rewardbenchRow } from "./rewardbench-rows";
 
 const SELF = fileURLToPath(import.meta.url);
 const MB = 1024 * 1024;
 
-// The filtered split's subsets with their sizes (2,985 rows), cycled to any row count.
-const SUBSETS: Array<[string, number]> = [
-  ["alpacaeval-easy", 100], ["alpacaeval-length", 95], ["alpacaeval-hard", 95], ["mt-bench-easy", 28], ["mt-bench-med", 40],
-  ["mt-bench-hard", 37], ["llmbar-natural", 100], ["llmbar-adver-neighbor", 134], ["llmbar-adver-GPTInst", 92],
-  ["llmbar-adver-GPTOut", 47], ["llmbar-adver-manual", 46], ["refusals-dangerous", 100], ["refusals-offensive", 100],
-  ["xstest-should-refuse", 154], ["xstest-should-respond", 250], ["donotanswer", 136], ["math-prm", 447],
-  ["hep-cpp", 164], ["hep-go", 164], ["hep-java", 164], ["hep-js", 164], ["hep-python", 164], ["hep-rust", 164],
-];
-
-/** Deterministic filler text of about `n` characters (distinct per row, so nothing deduplicates). */
-function text(seed: number, n: number): string {
-  const words = ["the", "answer", "is", "because", "first", "then", "we", "compute", "value", "function", "returns", "list", "sorted", "result"];
-  let s = `#${seed} `;
-  let x = seed * 2654435761;
-  while (s.length < n) {
-    x = (x * 1103515245 + 12345) >>> 0;
-    s += `${words[x % words.length]} `;
-  }
-  return s;
-}
-
 function rewardbenchParquet(rows: number, rowGroupSize = 1000): ArrayBuffer {
-  const cycle = SUBSETS.flatMap(([s, n]) => Array<string>(n).fill(s));
-  const prompt: string[] = [];
-  const chosen: string[] = [];
-  const rejected: string[] = [];
-  const subset: string[] = [];
-  const ids: bigint[] = [];
-  for (let i = 0; i < rows; i++) {
-    // Real lengths: prompts a few hundred characters, answers around 1,000–1,500.
-    prompt.push(text(i, 200 + (i % 400)));
-    chosen.push(text(i + 1e7, 800 + (i % 900)));
-    rejected.push(text(i + 2e7, 600 + (i % 1100)));
-    subset.push(cycle[i % cycle.length]!);
-    ids.push(BigInt(i));
-  }
+  const all = Array.from({ length: rows }, (_, i) => rewardbenchRow(i));
+  const column = (k: "prompt" | "chosen" | "chosen_model" | "rejected" | "rejected_model" | "subset") => all.map((r) => r[k]);
   return parquetWriteBuffer({
     columnData: [
-      { name: "prompt", data: prompt, type: "STRING" },
-      { name: "chosen", data: chosen, type: "STRING" },
-      { name: "chosen_model", data: prompt.map(() => "gpt-4"), type: "STRING" },
-      { name: "rejected", data: rejected, type: "STRING" },
-      { name: "rejected_model", data: prompt.map(() => "Llama-2-7b-chat"), type: "STRING" },
-      { name: "subset", data: subset, type: "STRING" },
-      { name: "id", data: ids, type: "INT64" },
+      { name: "prompt", data: column("prompt"), type: "STRING" },
+      { name: "chosen", data: column("chosen"), type: "STRING" },
+      { name: "chosen_model", data: column("chosen_model"), type: "STRING" },
+      { name: "rejected", data: column("rejected"), type: "STRING" },
+      { name: "rejected_model", data: column("rejected_model"), type: "STRING" },
+      { name: "subset", data: column("subset"), type: "STRING" },
+      { name: "id", data: all.map((r) => BigInt(r.id)), type: "INT64" },
     ],
     rowGroupSize,
   });
