@@ -1,24 +1,14 @@
 import type { AppDeps } from "../deps";
 import { dayBefore, lastRunPerEvaluator, type LastRunRow } from "../db/queries/dashboard";
 import { listEvaluatorsWithActive, type EvaluatorWithActive } from "../db/queries/evaluators";
-import { dailyStatsSince, type DailyStatsRow } from "../db/queries/judge-stats";
+import { dailyStatsSince, type DailyStatsRow, type JudgeStatsSums } from "../db/queries/judge-stats";
 
 // The console's overview (touches the database): three queries, whatever the traffic.
 
 export const OVERVIEW_DAYS = 30;
 
-export type DayTotals = {
-  day: string;
-  requests: number;
-  cacheHits: number;
-  judgments: number;
-  failed: number;
-  promptTokens: number;
-  completionTokens: number;
-  llmRequests: number;
-  votes: number;
-  invalidVotes: number;
-};
+/** One day's counts: the recorder's sums without the evaluator and the latency sum. */
+export type DayTotals = Omit<JudgeStatsSums, "evaluatorId" | "latencyMsSum">;
 
 export type EvaluatorSummary = EvaluatorWithActive & {
   totals: Omit<DayTotals, "day">;
