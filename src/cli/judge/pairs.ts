@@ -1,3 +1,4 @@
+import type { JudgeRequest } from "../../client";
 import { divergentConversationProblems, sharedConversationProblems, type Turn } from "../../judging/dialogue";
 
 /**
@@ -8,16 +9,11 @@ import { divergentConversationProblems, sharedConversationProblems, type Turn } 
  * the judge sees the whole dialogue. Also optional `id`, `metadata` and a reference field.
  */
 
-export interface PairItem {
-  instruction?: string;
-  conversation?: Turn[];
-  conversation_a?: Turn[];
-  conversation_b?: Turn[];
-  response_a?: string;
-  response_b?: string;
-  reference?: string;
-  metadata?: Record<string, unknown>;
-}
+/** The judge fields of one pair, typed by the route's schema through the client: a change there breaks this. */
+export type PairItem = Pick<
+  JudgeRequest,
+  "instruction" | "conversation" | "conversation_a" | "conversation_b" | "response_a" | "response_b" | "reference" | "metadata"
+>;
 
 export type PairKey = string;
 
